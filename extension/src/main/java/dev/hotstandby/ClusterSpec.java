@@ -1,0 +1,52 @@
+package dev.hotstandby;
+
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * What to build: validated, immutable, and free of any backend detail.
+ *
+ * @param owner names who asked, for messages: {@code "@PostgresStandbyCluster on [OrdersIT]"}
+ */
+public record ClusterSpec(String owner, int standbys, int major, Backend backend, boolean synchronous,
+                          Duration startTimeout) {
+
+    /** Enough for any reasonable test, and well above what two cores can run side by side. */
+    public static final int MAX_STANDBYS = 8;
+
+    public static final String BACKEND_PROPERTY = "hotstandby.backend";
+    public static final String VERSION_PROPERTY = "hotstandby.version";
+
+    /**
+     * Validates the requested settings after applying the run-wide system property overrides, so
+     * CI can run one suite over a matrix of backends and versions.
+     */
+    public static ClusterSpec of(String owner, int standbys, String version, Backend backend, boolean synchronous,
+                                 Duration startTimeout, Properties overrides) {
+        if (standbys < 0 || standbys > MAX_STANDBYS) {
+            throw new ClusterConfigurationException(owner + ": standbys must be between 0 and " + MAX_STANDBYS
+                    + " but was " + standbys);
+        }
+        if (synchronous && standbys == 0) {
+            throw new ClusterConfigurationException(owner + ": synchronous = true needs at least one standby"
+                    + " (a commit would wait forever); set standbys = 1 or more");
+        }
+        String backendOverride = overrides.getProperty(BACKEND_PROPERTY, "").trim();
+        Backend chosenBackend = backendOverride.isEmpty() ? backend
+                : Backend.parse(backendOverride, "system property " + BACKEND_PROPERTY);
+        String versionOverride = overrides.getProperty(VERSION_PROPERTY, "").trim();
+        int major = versionOverride.isEmpty() ? PostgresMajor.parse(version, owner + ": version")
+                : PostgresMajor.parse(versionOverride, "system property " + VERSION_PROPERTY);
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
+        }
+        return new ClusterSpec(owner, standbys, major, chosenBackend, synchronous, startTimeout);
+    }
+
+    /** Node names double as {@code cluster_name} and the standbys' {@code application_name}. */
+    public static String standbyName(int index) {
+        return "standby-" + index;
+    }
+
+    public static final String PRIMARY_NAME = "primary";
+}

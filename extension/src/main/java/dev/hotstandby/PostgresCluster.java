@@ -1,0 +1,204 @@
+package dev.hotstandby;
+
+import dev.hotstandby.local.LocalBackend;
+import dev.hotstandby.spi.ClusterBackend;
+import dev.hotstandby.spi.NodeRuntime;
+import dev.hotstandby.spi.RunningCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running PostgreSQL primary with its hot standbys, streaming. Usable without JUnit:
+ *
+ * <pre>{@code
+ * try (PostgresCluster cluster = PostgresCluster.builder().standbys(2).start()) {
+ *     ... write through cluster.primary().dataSource() ...
+ *     cluster.awaitReplication();
+ *     ... read through cluster.standby(0).dataSource() ...
+ * }
+ * }</pre>
+ */
+public final class PostgresCluster implements AutoCloseable {
+    /** Generous for a loaded CI machine; a healthy loopback standby catches up in well under a millisecond. */
+    public static final Duration DEFAULT_REPLICATION_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ClusterSpec spec;
+    private final RunningCluster running;
+    private final List<PostgresNode> nodes;
+    private final ControlConnections control = new ControlConnections();
+    private final CatchUp catchUp = new CatchUp(control);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean keepEvidence;
+
+    private PostgresCluster(ClusterSpec spec, RunningCluster running) {
+        this.spec = spec;
+        this.running = running;
+        this.nodes = running.nodes().stream()
+                .map(node -> new PostgresNode(node, running.username(), running.password()))
+                .toList();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a cluster from an already validated spec. */
+    public static PostgresCluster start(ClusterSpec spec) {
+        RunningCluster running = backendFor(spec).start(spec);
+        PostgresCluster cluster = new PostgresCluster(spec, running);
+        try {
+            cluster.awaitReplication(spec.startTimeout());
+        } catch (RuntimeException notStreaming) {
+            cluster.keepEvidenceOnClose();
+            cluster.close();
+            throw new ClusterStartException(spec.owner() + ": the standbys did not catch up after start\n"
+                    + notStreaming.getMessage() + cluster.serverLogTails(20), notStreaming);
+        }
+        return cluster;
+    }
+
+    private static ClusterBackend backendFor(ClusterSpec spec) {
+        if (spec.backend() == Backend.LOCAL) {
+            return new LocalBackend();
+        }
+        throw new ClusterConfigurationException(spec.owner() + ": backend " + spec.backend()
+                + " is not available yet; use Backend.LOCAL (or -D" + ClusterSpec.BACKEND_PROPERTY + "=local)");
+    }
+
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    public PostgresNode primary() {
+        return nodes.stream().filter(PostgresNode::isPrimary).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the cluster has no primary"));
+    }
+
+    /** The standby with this index, from 0. */
+    public PostgresNode standby(int index) {
+        List<PostgresNode> standbys = standbys();
+        if (index < 0 || index >= standbys.size()) {
+            throw new IllegalArgumentException("standby(" + index + "): this cluster has " + standbys.size()
+                    + " standby(s)" + (standbys.isEmpty() ? "" : ", indexes 0 to " + (standbys.size() - 1)));
+        }
+        return standbys.get(index);
+    }
+
+    public List<PostgresNode> standbys() {
+        return nodes.stream().filter(node -> !node.isPrimary()).toList();
+    }
+
+    /** The primary first, then the standbys. */
+    public List<PostgresNode> nodes() {
+        return nodes;
+    }
+
+    /** Returns once every standby has replayed the primary's current WAL position; waits at most 30 s. */
+    public void awaitReplication() {
+        awaitReplication(DEFAULT_REPLICATION_TIMEOUT);
+    }
+
+    /**
+     * Returns once every standby has replayed the primary's current WAL position.
+     *
+     * @throws ReplicationTimeoutException showing {@code pg_stat_replication} and each standby's replay position
+     */
+    public synchronized void awaitReplication(Duration timeout) {
+        catchUp.await(primary(), standbys(), timeout);
+    }
+
+    /** How far a node has replayed, for messages: the replay and receive positions of a standby. */
+    public String replicationPosition(PostgresNode node) {
+        return node.isPrimary() ? catchUp.replicationStatus(node) : catchUp.standbyPosition(node);
+    }
+
+    /** After a failure: keep data directories and logs when closed, and print where they are. */
+    public void keepEvidenceOnClose() {
+        keepEvidence = true;
+    }
+
+    /** The last lines of every node's server log, each block headed by the node's name. */
+    public String serverLogTails(int lines) {
+        StringBuilder tails = new StringBuilder();
+        for (NodeRuntime node : running.nodes()) {
+            tails.append("\n--- last lines of the server log of ").append(node.name()).append(" ---\n");
+            node.logTail(lines).forEach(line -> tails.append(line).append('\n'));
+        }
+        return tails.toString();
+    }
+
+    /** Stops every node and removes its data, unless {@link #keepEvidenceOnClose()} was called. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        control.close();
+        Optional<String> kept = running.close(keepEvidence);
+        kept.ifPresent(where -> System.err.println("hotstandby: " + spec.owner() + ": data directories and server logs kept in " + where));
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresCluster" + nodes;
+    }
+
+    /** Chooses what {@link #start()} builds; system properties {@code hotstandby.*} override for a whole run. */
+    public static final class Builder {
+        private String owner = "PostgresCluster.builder()";
+        private int standbys = 1;
+        private String version = "";
+        private Backend backend = Backend.LOCAL;
+        private boolean synchronous;
+        private Duration startTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** Number of hot standbys, 0 to 8; default 1. */
+        public Builder standbys(int standbys) {
+            this.standbys = standbys;
+            return this;
+        }
+
+        /** PostgreSQL major such as "17"; "" (the default) means {@value PostgresMajor#DEFAULT}. */
+        public Builder version(String version) {
+            this.version = version;
+            return this;
+        }
+
+        public Builder backend(Backend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** Commits return once every standby has applied them ({@code synchronous_commit = remote_apply}). */
+        public Builder synchronous(boolean synchronous) {
+            this.synchronous = synchronous;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
+        public Builder describedAs(String owner) {
+            this.owner = owner;
+            return this;
+        }
+
+        /** Validates everything first, then starts; returns with every standby streaming and caught up. */
+        public PostgresCluster start() {
+            return PostgresCluster.start(spec());
+        }
+
+        /** The validated spec, with the {@code hotstandby.*} system properties applied. */
+        public ClusterSpec spec() {
+            return ClusterSpec.of(owner, standbys, version, backend, synchronous, startTimeout, System.getProperties());
+        }
+    }
+}

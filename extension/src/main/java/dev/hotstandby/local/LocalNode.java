@@ -1,0 +1,168 @@
+package dev.hotstandby.local;
+
+import dev.hotstandby.spi.NodeRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code postgres} server process, spawned directly (no {@code pg_ctl}: its {@code -w} polls
+ * in 100 ms steps) with its output appended to {@code server.log} beside the data directory.
+ */
+final class LocalNode implements NodeRuntime {
+    static final String HOST = "127.0.0.1";
+    private static final String NODE_CONF = "node.conf";
+
+    private final String name;
+    private final boolean primary;
+    private final Path home;
+    private final PostgresBinaries binaries;
+    private final PortReservations.Port port;
+    private Process process;
+
+    LocalNode(String name, boolean primary, Path home, PostgresBinaries binaries, PortReservations.Port port) {
+        this.name = name;
+        this.primary = primary;
+        this.home = home;
+        this.binaries = binaries;
+        this.port = port;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int port() {
+        return port.number();
+    }
+
+    @Override
+    public boolean isPrimary() {
+        return primary;
+    }
+
+    Path dataDir() {
+        return home.resolve("data");
+    }
+
+    Path logFile() {
+        return home.resolve("server.log");
+    }
+
+    /** Writes this node's identity; postgresql.conf includes it after the settings from configs/. */
+    void writeNodeConf(Path socketDir, Map<String, String> extraSettings) {
+        StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(name)
+                .append(" before each start; included at the end of postgresql.conf.\n");
+        setting(conf, "port", String.valueOf(port()), "its own loopback port, reserved across JVMs");
+        setting(conf, "unix_socket_directories", quote(socketDir.toString()),
+                "private (0700) socket directory; standbys stream through it");
+        setting(conf, "cluster_name", quote(name), "names the server in ps and in its log");
+        setting(conf, "log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node");
+        extraSettings.forEach((key, value) -> setting(conf, key, value, "requested for this cluster"));
+        write(dataDir().resolve(NODE_CONF), conf.toString());
+    }
+
+    void write(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    void spawn() {
+        ProcessBuilder builder = new ProcessBuilder(Rootless.wrap(List.of(
+                binaries.executable("postgres").toString(), "-D", dataDir().toString())))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        builder.environment().put("LC_ALL", "C");
+        try {
+            process = builder.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binaries.executable("postgres"), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** True once the postmaster reports {@code ready}: accepting connections (read-only on a standby). */
+    boolean isReady() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir().resolve("postmaster.pid"));
+            return lines.size() >= 8 && lines.get(7).trim().equals("ready");
+        } catch (NoSuchFileException notYet) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Waits for the process to exit; returns false if it is still running after the timeout. */
+    boolean awaitExit(long timeout, TimeUnit unit) {
+        if (process == null) {
+            return true;
+        }
+        try {
+            return process.waitFor(timeout, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    void killForcibly() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public List<String> logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+            return new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (NoSuchFileException none) {
+            return List.of("(no server log at " + logFile() + ")");
+        } catch (IOException e) {
+            return List.of("(cannot read " + logFile() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    void releasePort() {
+        port.close();
+    }
+
+    private static void setting(StringBuilder conf, String key, String value, String why) {
+        conf.append(key).append(" = ").append(value).append("\t# ").append(why).append('\n');
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + HOST + ":" + port() + ", " + home + ")";
+    }
+}
