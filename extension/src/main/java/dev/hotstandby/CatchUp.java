@@ -96,6 +96,15 @@ final class CatchUp {
         return status.toString();
     }
 
+    String primaryPosition(PostgresNode primary) {
+        try {
+            return primary.name() + " has written WAL up to "
+                    + control.single(primary, "SELECT pg_current_wal_lsn()::text", String.class);
+        } catch (SQLException e) {
+            return primary.name() + " is unreachable (" + e.getMessage() + ")";
+        }
+    }
+
     String standbyPosition(PostgresNode standby) {
         try {
             return control.query(standby, statement -> {

@@ -36,7 +36,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.spec = spec;
         this.running = running;
         this.nodes = running.nodes().stream()
-                .map(node -> new PostgresNode(node, running.username(), running.password()))
+                .map(node -> new PostgresNode(node, running.username(), running.password(), this))
                 .toList();
     }
 
@@ -46,17 +46,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts a cluster from an already validated spec. */
     public static PostgresCluster start(ClusterSpec spec) {
-        RunningCluster running = backendFor(spec).start(spec);
-        PostgresCluster cluster = new PostgresCluster(spec, running);
-        try {
-            cluster.awaitReplication(spec.startTimeout());
-        } catch (RuntimeException notStreaming) {
-            cluster.keepEvidenceOnClose();
-            cluster.close();
-            throw new ClusterStartException(spec.owner() + ": the standbys did not catch up after start\n"
-                    + notStreaming.getMessage() + cluster.serverLogTails(20), notStreaming);
-        }
-        return cluster;
+        return new PostgresCluster(spec, backendFor(spec).start(spec));
     }
 
     private static ClusterBackend backendFor(ClusterSpec spec) {
@@ -109,9 +99,12 @@ public final class PostgresCluster implements AutoCloseable {
         catchUp.await(primary(), standbys(), timeout);
     }
 
-    /** How far a node has replayed, for messages: the replay and receive positions of a standby. */
-    public String replicationPosition(PostgresNode node) {
-        return node.isPrimary() ? catchUp.replicationStatus(node) : catchUp.standbyPosition(node);
+    /** For messages: how far a standby has replayed and where the primary is, or the primary's replication status. */
+    String describePosition(PostgresNode node) {
+        if (node.isPrimary()) {
+            return catchUp.replicationStatus(node);
+        }
+        return node.name() + " " + catchUp.standbyPosition(node) + "; " + catchUp.primaryPosition(primary());
     }
 
     /** After a failure: keep data directories and logs when closed, and print where they are. */

@@ -12,11 +12,13 @@ public final class PostgresNode {
     private final NodeRuntime runtime;
     private final String username;
     private final String password;
+    private final PostgresCluster cluster;
 
-    PostgresNode(NodeRuntime runtime, String username, String password) {
+    PostgresNode(NodeRuntime runtime, String username, String password, PostgresCluster cluster) {
         this.runtime = runtime;
         this.username = username;
         this.password = password;
+        this.cluster = cluster;
     }
 
     /** {@code primary} or {@code standby-<index>}; also its {@code cluster_name} and {@code application_name}. */
@@ -65,6 +67,11 @@ public final class PostgresNode {
     /** The last lines of this node's server log. */
     public List<String> logTail(int lines) {
         return runtime.logTail(lines);
+    }
+
+    /** For failure messages: how far this node has replayed, and where its primary is. */
+    String replicationState() {
+        return cluster.describePosition(this);
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,27 +87,29 @@ final class LocalCluster implements RunningCluster {
             node.writeNodeConf(sockets, synchronousSettings());
             return;
         }
-        node.writeNodeConf(sockets, Map.of());
+        boolean recoveryConf = dev.hotstandby.PostgresMajor.usesRecoveryConf(major);
+        node.writeNodeConf(sockets, recoveryConf ? List.of()
+                : List.of(LocalNode.setting("include", LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby")));
         Map<String, String> values = Map.of("primary_host", sockets.toString(), "primary_port",
                 String.valueOf(primary().port()), "user", TemplateCache.SUPERUSER, "name", node.name());
         node.write(node.dataDir().resolve(ConfigFiles.standbyFileName(major)),
                 ConfigFiles.packaged().standbySettings(major, values));
-        if (!dev.hotstandby.PostgresMajor.usesRecoveryConf(major)) {
+        if (!recoveryConf) {
             node.write(node.dataDir().resolve("standby.signal"), "");
         }
     }
 
     /** Every standby must apply a commit before it returns: read-your-writes on any standby. */
-    private Map<String, String> synchronousSettings() {
+    private List<String> synchronousSettings() {
         if (!spec.synchronous()) {
-            return Map.of();
+            return List.of();
         }
         String names = nodes.stream().filter(node -> !node.isPrimary()).map(node -> "\"" + node.name() + "\"")
                 .collect(Collectors.joining(", "));
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("synchronous_standby_names", LocalNode.quote("FIRST " + spec.standbys() + " (" + names + ")"));
-        settings.put("synchronous_commit", "remote_apply");
-        return settings;
+        return List.of(
+                LocalNode.setting("synchronous_standby_names", LocalNode.quote("FIRST " + spec.standbys() + " (" + names + ")"),
+                        "synchronous = true: every standby must confirm each commit"),
+                LocalNode.setting("synchronous_commit", "remote_apply", "... and have applied it, so reads on any standby see it"));
     }
 
     private void awaitReady(long deadline) {

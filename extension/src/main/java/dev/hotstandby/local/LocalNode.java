@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,7 +63,7 @@ final class LocalNode implements NodeRuntime {
     }
 
     /** Writes this node's identity; postgresql.conf includes it after the settings from configs/. */
-    void writeNodeConf(Path socketDir, Map<String, String> extraSettings) {
+    void writeNodeConf(Path socketDir, List<String> extraLines) {
         StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(name)
                 .append(" before each start; included at the end of postgresql.conf.\n");
         setting(conf, "port", String.valueOf(port()), "its own loopback port, reserved across JVMs");
@@ -72,7 +71,7 @@ final class LocalNode implements NodeRuntime {
                 "private (0700) socket directory; standbys stream through it");
         setting(conf, "cluster_name", quote(name), "names the server in ps and in its log");
         setting(conf, "log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node");
-        extraSettings.forEach((key, value) -> setting(conf, key, value, "requested for this cluster"));
+        extraLines.forEach(line -> conf.append(line).append('\n'));
         write(dataDir().resolve(NODE_CONF), conf.toString());
     }
 
@@ -151,6 +150,10 @@ final class LocalNode implements NodeRuntime {
 
     void releasePort() {
         port.close();
+    }
+
+    static String setting(String key, String value, String why) {
+        return key + " = " + value + "\t# " + why;
     }
 
     private static void setting(StringBuilder conf, String key, String value, String why) {

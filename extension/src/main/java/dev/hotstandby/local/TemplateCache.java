@@ -100,7 +100,7 @@ final class TemplateCache {
         try (PortReservations.Port port = ports.reserve()) {
             LocalNode node = new LocalNode("template", true, home, binaries, port);
             Path sockets = Workspace.privateDir(home.resolve("s"));
-            node.writeNodeConf(sockets, Map.of("listen_addresses", "''"));
+            node.writeNodeConf(sockets, List.of(LocalNode.setting("listen_addresses", "''", "no TCP while the template is made")));
             node.spawn();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!node.isReady()) {

@@ -1,0 +1,127 @@
+package dev.hotstandby.cli;
+
+import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.PostgresNode;
+import dev.hotstandby.cli.CliOptions.UsageException;
+import dev.hotstandby.cli.SeedVerification.VerificationFailure;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The main job: starts a primary with its hot standbys, prints how to connect to each node,
+ * verifies replication with a seed, then stays up until Ctrl-C (or stops at once with --exit).
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE_ERROR = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int status = run(args, System.out, System.err);
+        // exec:java runs us inside Maven's JVM: exiting on success would cut Maven short, so only fail loudly.
+        if (status != OK) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the whole job and returns the process exit status: 0 passed, 1 failed, 2 bad command line. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        CliOptions options;
+        ClusterSpec spec;
+        try {
+            options = CliOptions.parse(args);
+            if (options.help()) {
+                out.print(CliOptions.USAGE);
+                return OK;
+            }
+            spec = PostgresCluster.builder().describedAs("hotstandby CLI")
+                    .standbys(options.standbys()).version(options.version()).spec();
+        } catch (UsageException | ClusterConfigurationException invalid) {
+            err.println(prefixed(invalid.getMessage()));
+            err.print(CliOptions.USAGE);
+            return USAGE_ERROR;
+        }
+
+        out.println("hotstandby: starting PostgreSQL " + spec.major() + " with " + spec.standbys() + " standby(s)");
+        PostgresCluster cluster;
+        try {
+            cluster = PostgresCluster.start(spec);
+        } catch (ClusterConfigurationException unavailable) {
+            err.println(prefixed(unavailable.getMessage()));
+            return USAGE_ERROR;
+        } catch (ClusterStartException notStarted) {
+            err.println(prefixed(notStarted.getMessage()));
+            return FAILED;
+        }
+
+        // Registered before the verification so that a Ctrl-C at any point still stops every node.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread shutdownHook = new Thread(() -> {
+            cluster.close();
+            stopped.countDown();
+        }, "hotstandby-cli-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            printConnectionDetails(cluster, out);
+            boolean passed = verify(cluster, out, err);
+            if (!passed || options.exitAfterVerification()) {
+                return passed ? OK : FAILED;
+            }
+            out.println("cluster is up; press Ctrl-C to stop");
+            out.flush();
+            stopped.await();
+            return OK;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return OK;
+        } finally {
+            cluster.close();
+            removeIfNotShuttingDown(shutdownHook);
+        }
+    }
+
+    private static void printConnectionDetails(PostgresCluster cluster, PrintStream out) {
+        for (PostgresNode node : cluster.nodes()) {
+            String label = node.name() + ":";
+            out.printf("%-11s %s%n", label, node.jdbcUrl());
+            out.printf("%-11s %s%n", "", psqlCommand(node));
+        }
+    }
+
+    /** The generated password is URL-safe base64, so the conninfo values need no quoting. */
+    static String psqlCommand(PostgresNode node) {
+        return "psql \"host=" + node.host() + " port=" + node.port() + " user=" + node.username()
+                + " password=" + node.password() + " dbname=postgres\"";
+    }
+
+    private static boolean verify(PostgresCluster cluster, PrintStream out, PrintStream err) {
+        try {
+            new SeedVerification(cluster, out).run();
+            out.println("verification passed");
+            return true;
+        } catch (VerificationFailure failure) {
+            // Keep data directories and logs: a cluster that does not replicate is worth a look.
+            cluster.keepEvidenceOnClose();
+            err.println("verification FAILED: " + failure.getMessage());
+            return false;
+        }
+    }
+
+    private static void removeIfNotShuttingDown(Thread shutdownHook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // The hook is running or has run; the cluster is closed either way.
+        }
+    }
+
+    private static String prefixed(String message) {
+        return message.startsWith("hotstandby") ? message : "hotstandby: " + message;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.hotstandby.junit;
+
+import dev.hotstandby.Backend;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Gives the annotated test class a real PostgreSQL streaming-replication cluster: one primary and
+ * {@link #standbys()} hot standbys, started before the first test, closed after the last.
+ *
+ * <p>Inject handles with {@link Primary @Primary} or {@link Standby @Standby(i)} on parameters of
+ * tests and lifecycle methods, or on static and instance fields, of type
+ * {@link javax.sql.DataSource}, {@link java.sql.Connection} (opened for that test and closed after
+ * it; for a static field or a {@code @BeforeAll} parameter, for the class) or
+ * {@link dev.hotstandby.PostgresNode}; a parameter or a non-final field of type
+ * {@link dev.hotstandby.PostgresCluster} gets the cluster itself.
+ *
+ * <p>{@code @Nested} classes share the cluster of their enclosing class. A {@code @Nested} class may
+ * repeat the same annotation, but one with different attributes is rejected: it would silently
+ * get the enclosing cluster instead. Different classes get different clusters and may run in
+ * parallel.
+ *
+ * <p>When a test fails, the data directories and server logs are kept (their location is printed
+ * when the class finishes) and the last lines of each node's log are attached to the failure.
+ *
+ * <p>The system properties {@code hotstandby.backend} and {@code hotstandby.version} override
+ * {@link #backend()} and {@link #version()} for a whole run.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(PostgresStandbyClusterExtension.class)
+public @interface PostgresStandbyCluster {
+
+    /** Number of hot standbys, 0 to 8. */
+    int standbys() default 1;
+
+    /** PostgreSQL major such as {@code "17"}; {@code ""} means the default major (18). */
+    String version() default "";
+
+    /** Where the nodes run. */
+    Backend backend() default Backend.LOCAL;
+
+    /**
+     * Commits on the primary return once every standby has applied them
+     * ({@code synchronous_standby_names} naming every standby, {@code synchronous_commit = remote_apply}).
+     */
+    boolean synchronous() default false;
+}
