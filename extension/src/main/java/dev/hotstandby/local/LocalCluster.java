@@ -74,12 +74,14 @@ final class LocalCluster implements RunningCluster {
             nodes.add(new LocalNode(name, false, directory.resolve(name), binaries, ports.reserve()));
         }
         nodes.forEach(node -> Workspace.privateDir(node.dataDir().getParent()));
-        template.copyTo(nodes.stream().map(LocalNode::dataDir).toList());
+        SpareCopies spares = SpareCopies.of(template, Ownership.ownDirectory(workspace));
+        spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
         nodes.forEach(node -> configure(node, binaries.major()));
         nodes.forEach(LocalNode::spawn);
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         awaitReady(deadline);
         setPasswordAndAwaitStandbys(deadline);
+        spares.replenish(nodes.size());
     }
 
     private void configure(LocalNode node, int major) {

@@ -39,7 +39,8 @@ final class Ownership {
         return Workspace.privateDir(owner.resolve(SEQUENCE.incrementAndGet() + "-" + Passwords.generate().substring(0, 4)));
     }
 
-    private static synchronized Path ownDirectory(Workspace workspace) {
+    /** This JVM's directory: whatever is in it goes when the JVM goes. */
+    static synchronized Path ownDirectory(Workspace workspace) {
         if (ownDirectory == null) {
             ProcessHandle self = ProcessHandle.current();
             long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);

@@ -28,11 +28,28 @@ final class Template {
         }
     }
 
+    Path dataDir() {
+        return dataDir;
+    }
+
     /**
      * Copies the template into several data directories at once, file by file on every core: the
      * cost is per file (about a thousand), not per byte.
      */
     void copyTo(List<Path> targets) {
+        createDirectories(targets);
+        targets.parallelStream().flatMap(target -> files.stream().map(file -> new Path[] {dataDir.resolve(file), target.resolve(file)}))
+                .parallel()
+                .forEach(pair -> copyFile(pair[0], pair[1]));
+    }
+
+    /** Copies on the calling thread only: for background work that must not crowd the cores. */
+    void copySequentiallyTo(Path target) {
+        createDirectories(List.of(target));
+        files.forEach(file -> copyFile(dataDir.resolve(file), target.resolve(file)));
+    }
+
+    private void createDirectories(List<Path> targets) {
         for (Path target : targets) {
             try {
                 Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -43,14 +60,13 @@ final class Template {
                 throw new UncheckedIOException("cannot create " + target, e);
             }
         }
-        targets.parallelStream().flatMap(target -> files.stream().map(file -> new Path[] {dataDir.resolve(file), target.resolve(file)}))
-                .parallel()
-                .forEach(pair -> {
-                    try {
-                        Files.copy(pair[0], pair[1]);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("cannot copy " + pair[0], e);
-                    }
-                });
+    }
+
+    private static void copyFile(Path source, Path target) {
+        try {
+            Files.copy(source, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + source, e);
+        }
     }
 }

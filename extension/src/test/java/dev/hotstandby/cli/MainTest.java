@@ -1,0 +1,70 @@
+package dev.hotstandby.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The main job end to end: a real cluster for the happy path, and usage errors that start nothing. */
+class MainTest {
+
+    private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+                new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return outBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void startsTwoStandbysVerifiesTheSeedAndExits() {
+        int status = run("--standbys", "2", "--exit");
+
+        assertThat(status).as("exit status; stdout:%n%s%nstderr:%n%s", out(), err()).isZero();
+        assertThat(out())
+                .contains("jdbc:postgresql://127.0.0.1:")
+                .containsPattern("psql \"host=127\\.0\\.0\\.1 port=\\d+ user=\\S+ password=\\S+ dbname=postgres\"")
+                .contains("primary: create database sampledb")
+                .contains("standby-0: reads 42 from sampledb.tab")
+                .contains("standby-1: reads 42 from sampledb.tab")
+                .contains("primary: 2 standby(s) streaming")
+                .contains("verification passed")
+                .doesNotContain("cluster is up");
+        assertThat(err()).doesNotContain("FAILED");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--standbys -1   | --standbys must be a number from 0 to 8 but was \"-1\"",
+            "--standbys abc  | --standbys must be a number from 0 to 8 but was \"abc\"",
+            "--standbys 9    | --standbys must be a number from 0 to 8 but was \"9\"",
+            "--standbys      | --standbys needs a value, e.g. --standbys 2",
+            "--version 9     | --version must be a PostgreSQL major from 10 to 18 but was \"9\"",
+            "--frobnicate    | unknown option \"--frobnicate\"",
+            "--exit=yes      | --exit takes no value"})
+    void rejectsABadCommandLineWithStatus2BeforeStartingAnything(String commandLine, String expectedMessage) {
+        int status = run(commandLine.trim().split("\\s+"));
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err()).startsWith("hotstandby: ").contains(expectedMessage).contains("usage: hotstandby");
+        assertThat(out()).as("nothing may be started").doesNotContain("starting");
+    }
+
+    @Test
+    void helpPrintsTheUsageAndSucceeds() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("--standbys N", "--version MAJOR", "--exit");
+    }
+}

@@ -1,0 +1,105 @@
+package dev.hotstandby.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hotstandby.PostgresNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** A failed test keeps data and logs and shows the servers' last words; a passing class leaves nothing. */
+class FailureEvidenceTest {
+    private static final Pattern KEPT = Pattern.compile("data directories and server logs kept in (\\S+)");
+
+    @Test
+    void failedTestKeepsDataDirectoriesAndAttachesTheServerLogs() throws IOException {
+        Run run = capturingStderr(FailingCase.class);
+        EngineExecutionResults results = run.results();
+        results.testEvents().assertStatistics(stats -> stats.failed(1));
+
+        Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
+                .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+        assertThat(failure).hasMessageContaining("the standby is not the primary");
+        assertThat(failure.getSuppressed()).singleElement().satisfies(logs -> assertThat(logs.getMessage())
+                .contains("--- last lines of the server log of primary ---")
+                .contains("--- last lines of the server log of standby-0 ---")
+                .contains("standby-0: LOG:  started streaming WAL from primary"));
+
+        Matcher kept = KEPT.matcher(run.stderr());
+        assertThat(kept.find()).as("location printed on stderr: " + run.stderr()).isTrue();
+        Path directory = Path.of(kept.group(1));
+        try {
+            assertThat(directory.resolve("primary/server.log")).isRegularFile();
+            assertThat(directory.resolve("standby-0/data/standby.signal")).exists();
+            assertThat(directory.resolve("primary/data/PG_VERSION")).exists();
+        } finally {
+            deleteTree(directory);
+        }
+        assertThat(EngineRuns.runningServers()).isZero();
+    }
+
+    @Test
+    void passingClassKeepsNothing() {
+        Run run = capturingStderr(PassingCase.class);
+        run.results().testEvents().assertStatistics(stats -> stats.succeeded(1));
+        assertThat(run.stderr()).doesNotContain("kept in");
+        assertThat(PassingCase.dataDirectory).isNotNull();
+        assertThat(Path.of(PassingCase.dataDirectory)).doesNotExist();
+        assertThat(EngineRuns.runningServers()).isZero();
+    }
+
+    private record Run(EngineExecutionResults results, String stderr) {
+    }
+
+    private static Run capturingStderr(Class<?> testClass) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            EngineExecutionResults results = EngineRuns.run(testClass);
+            return new Run(results, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    @PostgresStandbyCluster
+    static class FailingCase {
+        @Test
+        void fails(@Standby PostgresNode standby) {
+            assertThat(standby.isPrimary()).as("the standby is not the primary").isTrue();
+        }
+    }
+
+    @PostgresStandbyCluster
+    static class PassingCase {
+        static String dataDirectory;
+
+        @Test
+        void passes(@Primary java.sql.Connection primary) throws Exception {
+            try (var statement = primary.createStatement();
+                 var rows = statement.executeQuery("SELECT current_setting('data_directory')")) {
+                rows.next();
+                dataDirectory = rows.getString(1);
+            }
+        }
+    }
+}
