@@ -21,11 +21,17 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  */
 class BadInputTest {
 
+    private final String mavenRepository = System.getProperty("maven.repo.local");
+
     @AfterEach
     void nothingLeftRunning() {
         System.clearProperty("hotstandby.backend");
         System.clearProperty("hotstandby.version");
-        System.clearProperty("maven.repo.local");
+        if (mavenRepository == null) {
+            System.clearProperty("maven.repo.local");
+        } else {
+            System.setProperty("maven.repo.local", mavenRepository);
+        }
         assertThat(EngineRuns.runningServers()).as("postgres processes left running").isZero();
     }
 
