@@ -29,6 +29,7 @@ public final class PostgresCluster implements AutoCloseable {
     private final List<PostgresNode> nodes;
     private final ControlConnections control = new ControlConnections();
     private final CatchUp catchUp = new CatchUp(control);
+    private final NodeConditions conditions;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean keepEvidence;
 
@@ -38,6 +39,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.nodes = running.nodes().stream()
                 .map(node -> new PostgresNode(node, running.username(), running.password(), this))
                 .toList();
+        this.conditions = new NodeConditions(nodes);
     }
 
     public static Builder builder() {
@@ -76,8 +78,9 @@ public final class PostgresCluster implements AutoCloseable {
         return standbys.get(index);
     }
 
+    /** The current standbys, in name order; after a failover the promoted one is no longer among them. */
     public List<PostgresNode> standbys() {
-        return nodes.stream().filter(node -> !node.isPrimary()).toList();
+        return nodes.stream().filter(PostgresNode::isStandby).toList();
     }
 
     /** The primary first, then the standbys. */
@@ -96,7 +99,125 @@ public final class PostgresCluster implements AutoCloseable {
      * @throws ReplicationTimeoutException showing {@code pg_stat_replication} and each standby's replay position
      */
     public synchronized void awaitReplication(Duration timeout) {
+        for (PostgresNode standby : standbys()) {
+            conditions.whyNotReplaying(standby).ifPresent(reason -> {
+                throw new ReplicationTimeoutException("Replication cannot catch up: " + reason);
+            });
+        }
         catchUp.await(primary(), standbys(), timeout);
+    }
+
+    /**
+     * Promotes a standby: returns the new primary as soon as it accepts writes. The other standbys
+     * follow it onto its new timeline; {@link #primary()} is the promoted node from now on. The
+     * former primary is left as it is (usually stopped or killed first).
+     */
+    public synchronized PostgresNode promote(PostgresNode standby) {
+        conditions.requireStandby(standby, "promote");
+        conditions.requireReplaying(standby, "promote");
+        running.promote(standby.runtime());
+        control.close();
+        return standby;
+    }
+
+    /** Stops a node cleanly (fast shutdown); {@link #start(PostgresNode)} brings it back with its data. */
+    public synchronized void stop(PostgresNode node) {
+        conditions.requireRunning(node, "stop");
+        running.stop(node.runtime());
+        conditions.stopped(node);
+    }
+
+    /** Crashes a node: {@code kill -9} of its postmaster. Its next start runs crash recovery. */
+    public synchronized void kill(PostgresNode node) {
+        conditions.requireRunning(node, "kill");
+        running.kill(node.runtime());
+        conditions.stopped(node);
+    }
+
+    /** Starts a stopped or killed node; returns once it accepts connections. */
+    public synchronized void start(PostgresNode node) {
+        conditions.requireStopped(node, "start");
+        running.start(node.runtime());
+        conditions.started(node);
+    }
+
+    /** Stops (if running) and starts a node. */
+    public synchronized void restart(PostgresNode node) {
+        conditions.requireMember(node, "restart");
+        if (!conditions.isStopped(node)) {
+            running.stop(node.runtime());
+            conditions.stopped(node);
+        }
+        start(node);
+    }
+
+    /** Pauses WAL replay on a standby: it stays connected and receives WAL but shows nothing new. */
+    public synchronized void pauseReplay(PostgresNode standby) {
+        conditions.requireStandby(standby, "pauseReplay");
+        conditions.requireRunning(standby, "pauseReplay");
+        conditions.requireNotPaused(standby);
+        execute(standby, "SELECT pg_wal_replay_pause()");
+        conditions.paused(standby, true);
+    }
+
+    public synchronized void resumeReplay(PostgresNode standby) {
+        conditions.requirePaused(standby);
+        execute(standby, "SELECT pg_wal_replay_resume()");
+        conditions.paused(standby, false);
+    }
+
+    /**
+     * Delays replay on a standby by at least {@code delay} behind each commit
+     * ({@code recovery_min_apply_delay}); {@link Duration#ZERO} removes the delay.
+     */
+    public synchronized void applyDelay(PostgresNode standby, Duration delay) {
+        conditions.requireStandby(standby, "applyDelay");
+        conditions.requireRunning(standby, "applyDelay");
+        if (spec.synchronous() && !delay.isZero()) {
+            throw new IllegalStateException("applyDelay(" + standby.name() + "): this cluster is synchronous"
+                    + " (synchronous_commit = remote_apply), so an apply delay would hold every commit on the primary"
+                    + " for " + delay + "; use an asynchronous cluster for lag tests");
+        }
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("applyDelay(" + standby.name() + "): the delay must not be negative but was " + delay);
+        }
+        execute(standby, delay.isZero() ? "ALTER SYSTEM RESET recovery_min_apply_delay"
+                : "ALTER SYSTEM SET recovery_min_apply_delay = '" + delay.toMillis() + "ms'");
+        execute(standby, "SELECT pg_reload_conf()");
+    }
+
+    /** Cuts a standby's replication link while both servers stay up; writes on the primary no longer reach it. */
+    public synchronized void disconnect(PostgresNode standby) {
+        conditions.requireStandby(standby, "disconnect");
+        conditions.requireRunning(standby, "disconnect");
+        conditions.requireConnected(standby);
+        running.disconnect(standby.runtime());
+        conditions.disconnected(standby, true);
+    }
+
+    /** Restores the link cut by {@link #disconnect(PostgresNode)}; the standby catches up by streaming. */
+    public synchronized void reconnect(PostgresNode standby) {
+        conditions.requireDisconnected(standby);
+        running.reconnect(standby.runtime());
+        conditions.disconnected(standby, false);
+    }
+
+    /** Every node in pgjdbc's multi-host syntax, for {@code targetServerType=primary} or {@code preferSecondary}. */
+    public String multiHostJdbcUrl() {
+        return multiHostJdbcUrl(PostgresNode.DEFAULT_DATABASE);
+    }
+
+    public String multiHostJdbcUrl(String database) {
+        return "jdbc:postgresql://" + nodes.stream().map(node -> node.host() + ":" + node.port())
+                .collect(java.util.stream.Collectors.joining(",")) + "/" + database;
+    }
+
+    private void execute(PostgresNode node, String sql) {
+        try {
+            control.query(node, statement -> statement.execute(sql));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(node.name() + ": " + sql + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** For messages: how far a standby has replayed and where the primary is, or the primary's replication status. */

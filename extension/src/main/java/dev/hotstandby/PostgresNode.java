@@ -64,6 +64,15 @@ public final class PostgresNode {
         return runtime.isPrimary();
     }
 
+    /** False for the primary and for a former primary after a failover. */
+    public boolean isStandby() {
+        return runtime.isStandby();
+    }
+
+    NodeRuntime runtime() {
+        return runtime;
+    }
+
     /** The last lines of this node's server log. */
     public List<String> logTail(int lines) {
         return runtime.logTail(lines);

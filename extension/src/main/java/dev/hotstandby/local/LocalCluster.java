@@ -2,6 +2,7 @@ package dev.hotstandby.local;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.PostgresMajor;
 import dev.hotstandby.Lsn;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.spi.NodeRuntime;
@@ -38,6 +39,7 @@ final class LocalCluster implements RunningCluster {
     private final Workspace workspace;
     private final List<LocalNode> nodes = new ArrayList<>();
     private final String password = Passwords.generate();
+    private int major;
     private boolean closed;
 
     private LocalCluster(ClusterSpec spec, Path directory, Workspace workspace) {
@@ -66,17 +68,18 @@ final class LocalCluster implements RunningCluster {
     }
 
     private void boot(PostgresBinaries binaries, Template template, PortReservations ports) {
+        major = binaries.major();
         Workspace.privateDir(sockets);
-        nodes.add(new LocalNode(ClusterSpec.PRIMARY_NAME, true, directory.resolve(ClusterSpec.PRIMARY_NAME), binaries,
-                ports.reserve()));
+        nodes.add(new LocalNode(ClusterSpec.PRIMARY_NAME, LocalNode.Role.PRIMARY, directory.resolve(ClusterSpec.PRIMARY_NAME),
+                binaries, ports.reserve()));
         for (int i = 0; i < spec.standbys(); i++) {
             String name = ClusterSpec.standbyName(i);
-            nodes.add(new LocalNode(name, false, directory.resolve(name), binaries, ports.reserve()));
+            nodes.add(new LocalNode(name, LocalNode.Role.STANDBY, directory.resolve(name), binaries, ports.reserve()));
         }
         nodes.forEach(node -> Workspace.privateDir(node.dataDir().getParent()));
         SpareCopies spares = SpareCopies.of(template, Ownership.ownDirectory(workspace));
         spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
-        nodes.forEach(node -> configure(node, binaries.major()));
+        nodes.forEach(this::configure);
         nodes.forEach(LocalNode::spawn);
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         awaitReady(deadline);
@@ -84,32 +87,37 @@ final class LocalCluster implements RunningCluster {
         spares.replenish(nodes.size());
     }
 
-    private void configure(LocalNode node, int major) {
+    private void configure(LocalNode node) {
         if (node.isPrimary()) {
             node.writeNodeConf(sockets, synchronousSettings());
-            return;
-        }
-        boolean recoveryConf = dev.hotstandby.PostgresMajor.usesRecoveryConf(major);
-        node.writeNodeConf(sockets, recoveryConf ? List.of()
-                : List.of(LocalNode.setting("include", LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby")));
-        Map<String, String> values = Map.of("primary_host", sockets.toString(), "primary_port",
-                String.valueOf(primary().port()), "user", TemplateCache.SUPERUSER, "name", node.name());
-        node.write(node.dataDir().resolve(ConfigFiles.standbyFileName(major)),
-                ConfigFiles.packaged().standbySettings(major, values));
-        if (!recoveryConf) {
-            node.write(node.dataDir().resolve("standby.signal"), "");
+        } else {
+            boolean recoveryConf = PostgresMajor.usesRecoveryConf(major);
+            node.writeNodeConf(sockets, recoveryConf ? List.of() : List.of(LocalNode.setting("include",
+                    LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby")));
+            writeStandbySettings(node, primary());
+            if (!recoveryConf) {
+                node.write(node.dataDir().resolve("standby.signal"), "");
+            }
         }
     }
 
-    /** Every standby must apply a commit before it returns: read-your-writes on any standby. */
+    /** Points a standby at its upstream, through the upstream's private socket. */
+    private void writeStandbySettings(LocalNode standby, LocalNode upstream) {
+        Map<String, String> values = Map.of("primary_host", sockets.toString(), "primary_port",
+                String.valueOf(upstream.port()), "user", TemplateCache.SUPERUSER, "name", standby.name());
+        standby.write(standby.dataDir().resolve(ConfigFiles.standbyFileName(major)),
+                ConfigFiles.packaged().standbySettings(major, values));
+    }
+
+    /** With synchronous = true, every standby must apply a commit before it returns: read-your-writes anywhere. */
     private List<String> synchronousSettings() {
-        if (!spec.synchronous()) {
+        List<LocalNode> standbys = nodes.stream().filter(LocalNode::isStandby).toList();
+        if (!spec.synchronous() || standbys.isEmpty()) {
             return List.of();
         }
-        String names = nodes.stream().filter(node -> !node.isPrimary()).map(node -> "\"" + node.name() + "\"")
-                .collect(Collectors.joining(", "));
+        String names = standbys.stream().map(node -> "\"" + node.name() + "\"").collect(Collectors.joining(", "));
         return List.of(
-                LocalNode.setting("synchronous_standby_names", LocalNode.quote("FIRST " + spec.standbys() + " (" + names + ")"),
+                LocalNode.setting("synchronous_standby_names", LocalNode.quote("FIRST " + standbys.size() + " (" + names + ")"),
                         "synchronous = true: every standby must confirm each commit"),
                 LocalNode.setting("synchronous_commit", "remote_apply", "... and have applied it, so reads on any standby see it"));
     }
@@ -177,7 +185,101 @@ final class LocalCluster implements RunningCluster {
     }
 
     private LocalNode primary() {
-        return nodes.get(0);
+        return nodes.stream().filter(LocalNode::isPrimary).findFirst().orElseThrow();
+    }
+
+    @Override
+    public void stop(NodeRuntime node) {
+        local(node).stop();
+    }
+
+    @Override
+    public void kill(NodeRuntime node) {
+        local(node).crash();
+    }
+
+    @Override
+    public void start(NodeRuntime node) {
+        local(node).startAndAwaitReady(spec.startTimeout());
+    }
+
+    /**
+     * {@code pg_promote(false)} (a signal and a file on 11 and older, as pg_ctl does), then a 1 ms
+     * poll of {@code pg_is_in_recovery()} over the socket: no 100 ms steps. The other standbys are
+     * re-pointed at the new primary: a reload from 13 on, a restart before.
+     */
+    @Override
+    public synchronized void promote(NodeRuntime node) {
+        LocalNode promoted = local(node);
+        LocalNode former = primary();
+        try (SocketSession session = SocketSession.open(sockets, promoted.port(), TemplateCache.SUPERUSER)) {
+            if (major >= 12) {
+                session.query("SELECT pg_promote(false)");
+            } else {
+                promoted.write(promoted.dataDir().resolve("promote"), "");
+                Signals.send("USR1", List.of(promoted.pid()));
+            }
+            long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+            while ("t".equals(session.query("SELECT pg_is_in_recovery()"))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ClusterStartException(promoted.name() + " was not promoted within " + spec.startTimeout()
+                            + ":\n" + String.join("\n", promoted.logTail(20)));
+                }
+                TemplateCache.sleepBriefly();
+            }
+        } catch (SQLException e) {
+            throw new ClusterStartException("cannot promote " + promoted.name() + ": " + e.getMessage(), e);
+        }
+        former.setRole(LocalNode.Role.FORMER_PRIMARY);
+        promoted.setRole(LocalNode.Role.PRIMARY);
+        promoted.writeNodeConf(sockets, synchronousSettings());
+        reload(promoted);
+        for (LocalNode follower : nodes.stream().filter(LocalNode::isStandby).toList()) {
+            writeStandbySettings(follower, promoted);
+            if (major >= 13 && follower.isRunning()) {
+                reload(follower);
+            } else if (follower.isRunning()) {
+                follower.stop();
+                follower.startAndAwaitReady(spec.startTimeout());
+            }
+        }
+    }
+
+    /** The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. */
+    @Override
+    public void disconnect(NodeRuntime node) {
+        setPrimaryConnInfo(local(node), "ALTER SYSTEM SET primary_conninfo = ''");
+    }
+
+    @Override
+    public void reconnect(NodeRuntime node) {
+        setPrimaryConnInfo(local(node), "ALTER SYSTEM RESET primary_conninfo");
+    }
+
+    private void setPrimaryConnInfo(LocalNode standby, String alterSystem) {
+        if (major < 13) {
+            throw new UnsupportedOperationException("disconnect and reconnect need PostgreSQL 13 or newer (primary_conninfo"
+                    + " reloads without a restart from 13 on); this cluster runs " + major);
+        }
+        try (SocketSession session = SocketSession.open(sockets, standby.port(), TemplateCache.SUPERUSER)) {
+            session.query(alterSystem);
+            session.query("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot change how " + standby.name() + " connects: " + e.getMessage(), e);
+        }
+    }
+
+    private void reload(LocalNode node) {
+        if (node.isRunning()) {
+            Signals.send("HUP", List.of(node.pid()));
+        }
+    }
+
+    private LocalNode local(NodeRuntime node) {
+        if (node instanceof LocalNode local && nodes.contains(local)) {
+            return local;
+        }
+        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.spi.NodeRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,16 +21,18 @@ final class LocalNode implements NodeRuntime {
     static final String HOST = "127.0.0.1";
     private static final String NODE_CONF = "node.conf";
 
+    enum Role { PRIMARY, STANDBY, FORMER_PRIMARY }
+
     private final String name;
-    private final boolean primary;
+    private volatile Role role;
     private final Path home;
     private final PostgresBinaries binaries;
     private final PortReservations.Port port;
     private Process process;
 
-    LocalNode(String name, boolean primary, Path home, PostgresBinaries binaries, PortReservations.Port port) {
+    LocalNode(String name, Role role, Path home, PostgresBinaries binaries, PortReservations.Port port) {
         this.name = name;
-        this.primary = primary;
+        this.role = role;
         this.home = home;
         this.binaries = binaries;
         this.port = port;
@@ -51,7 +55,16 @@ final class LocalNode implements NodeRuntime {
 
     @Override
     public boolean isPrimary() {
-        return primary;
+        return role == Role.PRIMARY;
+    }
+
+    @Override
+    public boolean isStandby() {
+        return role == Role.STANDBY;
+    }
+
+    void setRole(Role role) {
+        this.role = role;
     }
 
     Path dataDir() {
@@ -105,11 +118,15 @@ final class LocalNode implements NodeRuntime {
         return process != null && process.isAlive();
     }
 
-    /** True once the postmaster reports {@code ready}: accepting connections (read-only on a standby). */
+    /**
+     * True once this process reports {@code ready} in postmaster.pid: accepting connections
+     * (read-only on a standby). A crashed predecessor's stale file names another pid.
+     */
     boolean isReady() {
         try {
             List<String> lines = Files.readAllLines(dataDir().resolve("postmaster.pid"));
-            return lines.size() >= 8 && lines.get(7).trim().equals("ready");
+            return lines.size() >= 8 && lines.get(0).trim().equals(String.valueOf(process.pid()))
+                    && lines.get(7).trim().equals("ready");
         } catch (NoSuchFileException notYet) {
             return false;
         } catch (IOException e) {
@@ -133,6 +150,50 @@ final class LocalNode implements NodeRuntime {
     void killForcibly() {
         if (process != null) {
             process.destroyForcibly();
+        }
+    }
+
+    /** A fast shutdown: clean, with a checkpoint. */
+    void stop() {
+        if (!isRunning()) {
+            return;
+        }
+        Signals.send(Signals.FAST_SHUTDOWN, List.of(pid()));
+        if (!awaitExit(60, TimeUnit.SECONDS)) {
+            killForcibly();
+            awaitExit(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * SIGKILL of the postmaster, as a crash would; then waits for its children, which exit when
+     * they notice, so that a new start does not find the old shared memory still attached.
+     */
+    void crash() {
+        if (!isRunning()) {
+            return;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        awaitExit(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            TemplateCache.sleepBriefly();
+        }
+    }
+
+    /** Spawns the server and returns once it accepts connections. */
+    void startAndAwaitReady(Duration timeout) {
+        spawn();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!isReady()) {
+            if (!isRunning()) {
+                throw new ClusterStartException(name + " exited during start-up:\n" + String.join("\n", logTail(30)));
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new ClusterStartException(name + " not ready within " + timeout + ":\n" + String.join("\n", logTail(30)));
+            }
+            TemplateCache.sleepBriefly();
         }
     }
 

@@ -98,7 +98,7 @@ final class TemplateCache {
      */
     private static void startOnceAndStop(PostgresBinaries binaries, Path home, PortReservations ports) throws IOException {
         try (PortReservations.Port port = ports.reserve()) {
-            LocalNode node = new LocalNode("template", true, home, binaries, port);
+            LocalNode node = new LocalNode("template", LocalNode.Role.PRIMARY, home, binaries, port);
             Path sockets = Workspace.privateDir(home.resolve("s"));
             node.writeNodeConf(sockets, List.of(LocalNode.setting("listen_addresses", "''", "no TCP while the template is made")));
             node.spawn();

@@ -11,7 +11,11 @@ public interface NodeRuntime {
 
     int port();
 
+    /** True for the current primary; after a failover, for the promoted node only. */
     boolean isPrimary();
+
+    /** True for a standby; a former primary that has not rejoined is neither. */
+    boolean isStandby();
 
     /** The last lines of the node's server log, for failure reports. */
     List<String> logTail(int lines);

@@ -1,0 +1,73 @@
+package dev.hotstandby;
+
+import static dev.hotstandby.FailoverTest.execute;
+import static dev.hotstandby.FailoverTest.single;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Paused replay, apply delay and a cut link: what a lagging or partitioned standby shows. */
+class LagAndPartitionTest {
+
+    @Test
+    void pausedReplayHidesNewRowsUntilResumed() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
+            execute(cluster.primary(), "CREATE TABLE t (val int)");
+            cluster.awaitReplication();
+            PostgresNode standby = cluster.standby(0);
+
+            cluster.pauseReplay(standby);
+            execute(cluster.primary(), "INSERT INTO t VALUES (1)");
+
+            assertThat(single(standby, "SELECT pg_is_wal_replay_paused()")).isEqualTo("t");
+            assertThat(single(standby, "SELECT count(*) FROM t")).isEqualTo("0");
+            assertThatThrownBy(cluster::awaitReplication).hasMessageContaining("replay is paused on standby-0");
+
+            cluster.resumeReplay(standby);
+            cluster.awaitReplication();
+            assertThat(single(standby, "SELECT count(*) FROM t")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void applyDelayHoldsCommitsBackUntilLifted() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
+            execute(cluster.primary(), "CREATE TABLE t (val int)");
+            cluster.awaitReplication();
+            PostgresNode standby = cluster.standby(0);
+
+            cluster.applyDelay(standby, Duration.ofMinutes(5));
+            execute(cluster.primary(), "INSERT INTO t VALUES (1)");
+            assertThat(single(standby, "SELECT current_setting('recovery_min_apply_delay')")).isEqualTo("5min");
+            assertThat(single(standby, "SELECT count(*) FROM t")).as("held back by the delay").isEqualTo("0");
+
+            cluster.applyDelay(standby, Duration.ZERO);
+            cluster.awaitReplication();
+            assertThat(single(standby, "SELECT count(*) FROM t")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void rowsWrittenDuringACutArriveAfterReconnect() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
+            execute(cluster.primary(), "CREATE TABLE t (val int)");
+            cluster.awaitReplication();
+            PostgresNode standby = cluster.standby(0);
+
+            cluster.disconnect(standby);
+            ReplicatedRow.on(standby).awaitValue("SELECT count(*) FROM pg_stat_wal_receiver", 0L);
+            execute(cluster.primary(), "INSERT INTO t VALUES (1)");
+
+            assertThat(single(standby, "SELECT count(*) FROM t")).as("written during the cut").isEqualTo("0");
+            assertThat(single(cluster.primary(), "SELECT count(*) FROM pg_stat_replication")).isEqualTo("0");
+            assertThatThrownBy(cluster::awaitReplication).isInstanceOf(ReplicationTimeoutException.class)
+                    .hasMessageContaining("standby-0 is disconnected from the primary");
+
+            cluster.reconnect(standby);
+            cluster.awaitReplication();
+            assertThat(single(standby, "SELECT count(*) FROM t")).isEqualTo("1");
+        }
+    }
+}
