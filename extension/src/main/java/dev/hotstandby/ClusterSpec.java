@@ -8,7 +8,7 @@ import java.util.Properties;
  *
  * @param owner names who asked, for messages: {@code "@PostgresStandbyCluster on [OrdersIT]"}
  */
-public record ClusterSpec(String owner, int standbys, int major, Backend backend, boolean synchronous,
+public record ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
                           Duration startTimeout) {
 
     /** Enough for any reasonable test, and well above what two cores can run side by side. */
@@ -21,13 +21,13 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
      * Validates the requested settings after applying the run-wide system property overrides, so
      * CI can run one suite over a matrix of backends and versions.
      */
-    public static ClusterSpec of(String owner, int standbys, String version, Backend backend, boolean synchronous,
-                                 Duration startTimeout, Properties overrides) {
+    public static ClusterSpec of(String owner, int standbys, String version, Backend backend,
+                                 ReplicationOptions replication, Duration startTimeout, Properties overrides) {
         if (standbys < 0 || standbys > MAX_STANDBYS) {
             throw new ClusterConfigurationException(owner + ": standbys must be between 0 and " + MAX_STANDBYS
                     + " but was " + standbys);
         }
-        if (synchronous && standbys == 0) {
+        if (replication.synchronous() && standbys == 0) {
             throw new ClusterConfigurationException(owner + ": synchronous = true needs at least one standby"
                     + " (a commit would wait forever); set standbys = 1 or more");
         }
@@ -40,7 +40,13 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
         }
-        return new ClusterSpec(owner, standbys, major, chosenBackend, synchronous, startTimeout);
+        replication.validate(owner, standbys, major);
+        return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout);
+    }
+
+    /** Commits wait for the standbys ({@link ReplicationOptions#synchronous()}). */
+    public boolean synchronous() {
+        return replication.synchronous();
     }
 
     /** Node names double as {@code cluster_name} and the standbys' {@code application_name}. */

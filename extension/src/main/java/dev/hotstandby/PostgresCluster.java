@@ -266,6 +266,11 @@ public final class PostgresCluster implements AutoCloseable {
         private String version = "";
         private Backend backend = Backend.LOCAL;
         private boolean synchronous;
+        private SynchronousCommit synchronousCommit = SynchronousCommit.REMOTE_APPLY;
+        private Quorum quorum = Quorum.ALL;
+        private List<Integer> upstreams = List.of();
+        private boolean archiving;
+        private boolean replicationSlots;
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder() {
@@ -294,6 +299,39 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
+        /** With {@link #synchronous(boolean) synchronous}: how far standbys must take a commit; default remote_apply. */
+        public Builder synchronousCommit(SynchronousCommit level) {
+            this.synchronousCommit = level;
+            return this;
+        }
+
+        /** With {@link #synchronous(boolean) synchronous}: {@code Quorum.first(n)} or {@code Quorum.any(n)}; default all. */
+        public Builder quorum(Quorum quorum) {
+            this.quorum = quorum;
+            return this;
+        }
+
+        /**
+         * Cascading: for each standby, the index of the standby it streams from, or -1 for the
+         * primary. {@code upstreams(-1, 0)}: standby-0 streams from the primary, standby-1 from standby-0.
+         */
+        public Builder upstreams(int... upstreams) {
+            this.upstreams = java.util.Arrays.stream(upstreams).boxed().toList();
+            return this;
+        }
+
+        /** The primary archives WAL into the cluster's archive; standbys restore from it when streaming cannot serve them. */
+        public Builder archiving(boolean archiving) {
+            this.archiving = archiving;
+            return this;
+        }
+
+        /** Each standby streams through a physical replication slot, so its upstream keeps the WAL it still needs. */
+        public Builder replicationSlots(boolean replicationSlots) {
+            this.replicationSlots = replicationSlots;
+            return this;
+        }
+
         public Builder startTimeout(Duration startTimeout) {
             this.startTimeout = startTimeout;
             return this;
@@ -312,7 +350,9 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** The validated spec, with the {@code hotstandby.*} system properties applied. */
         public ClusterSpec spec() {
-            return ClusterSpec.of(owner, standbys, version, backend, synchronous, startTimeout, System.getProperties());
+            ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
+                    archiving, replicationSlots);
+            return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, System.getProperties());
         }
     }
 }

@@ -52,4 +52,22 @@ public @interface PostgresStandbyCluster {
      * ({@code synchronous_standby_names} naming every standby, {@code synchronous_commit = remote_apply}).
      */
     boolean synchronous() default false;
+
+    /** With {@link #synchronous()}: how far standbys must take a commit before it returns. */
+    dev.hotstandby.SynchronousCommit synchronousCommit() default dev.hotstandby.SynchronousCommit.REMOTE_APPLY;
+
+    /** With {@link #synchronous()}: {@code "FIRST n"} or {@code "ANY n"}; {@code ""} means every standby. */
+    String quorum() default "";
+
+    /**
+     * Cascading: for each standby, the index of the standby it streams from, or -1 for the
+     * primary; {@code {-1, 0}} makes standby-1 stream from standby-0. Empty: all from the primary.
+     */
+    int[] upstreams() default {};
+
+    /** The primary archives its WAL; standbys restore from the archive when streaming cannot serve them. */
+    boolean archiving() default false;
+
+    /** Each standby streams through a physical replication slot on its upstream. */
+    boolean replicationSlots() default false;
 }

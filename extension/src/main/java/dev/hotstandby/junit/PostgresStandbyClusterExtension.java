@@ -171,7 +171,11 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
         try {
             spec = PostgresCluster.builder().describedAs("@PostgresStandbyCluster on [" + testClass.getSimpleName() + "]")
                     .standbys(annotation.standbys()).version(annotation.version()).backend(annotation.backend())
-                    .synchronous(annotation.synchronous()).spec();
+                    .synchronous(annotation.synchronous()).synchronousCommit(annotation.synchronousCommit())
+                    .quorum(dev.hotstandby.Quorum.parse(annotation.quorum(), "@PostgresStandbyCluster on ["
+                            + testClass.getSimpleName() + "]: quorum"))
+                    .upstreams(annotation.upstreams()).archiving(annotation.archiving())
+                    .replicationSlots(annotation.replicationSlots()).spec();
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(invalid.getMessage(), invalid);
         }

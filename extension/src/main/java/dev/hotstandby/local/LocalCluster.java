@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /** A primary and its standbys as local processes, sharing one cluster directory. */
 final class LocalCluster implements RunningCluster {
@@ -38,6 +37,8 @@ final class LocalCluster implements RunningCluster {
     private final Path sockets;
     private final Workspace workspace;
     private final List<LocalNode> nodes = new ArrayList<>();
+    /** Which node each standby streams from: the primary, or another standby when cascading. */
+    private final Map<LocalNode, LocalNode> upstreams = new java.util.concurrent.ConcurrentHashMap<>();
     private final String password = Passwords.generate();
     private int major;
     private boolean closed;
@@ -76,28 +77,76 @@ final class LocalCluster implements RunningCluster {
             String name = ClusterSpec.standbyName(i);
             nodes.add(new LocalNode(name, LocalNode.Role.STANDBY, directory.resolve(name), binaries, ports.reserve()));
         }
+        for (int i = 0; i < spec.standbys(); i++) {
+            int upstream = spec.replication().upstreamOf(i);
+            upstreams.put(nodes.get(1 + i), nodes.get(upstream + 1));
+        }
         nodes.forEach(node -> Workspace.privateDir(node.dataDir().getParent()));
+        if (spec.replication().archiving()) {
+            Workspace.privateDir(archive());
+        }
         SpareCopies spares = SpareCopies.of(template, Ownership.ownDirectory(workspace));
         spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
         nodes.forEach(this::configure);
         nodes.forEach(LocalNode::spawn);
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         awaitReady(deadline);
+        if (spec.replication().replicationSlots()) {
+            upstreams.forEach(this::createSlot);
+        }
         setPasswordAndAwaitStandbys(deadline);
         spares.replenish(nodes.size());
     }
 
     private void configure(LocalNode node) {
         if (node.isPrimary()) {
-            node.writeNodeConf(sockets, synchronousSettings());
+            node.writeNodeConf(sockets, nodeSettings(node));
         } else {
-            boolean recoveryConf = PostgresMajor.usesRecoveryConf(major);
-            node.writeNodeConf(sockets, recoveryConf ? List.of() : List.of(LocalNode.setting("include",
-                    LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby")));
-            writeStandbySettings(node, primary());
-            if (!recoveryConf) {
+            node.writeNodeConf(sockets, nodeSettings(node));
+            writeStandbySettings(node, upstreams.get(node));
+            if (!PostgresMajor.usesRecoveryConf(major)) {
                 node.write(node.dataDir().resolve("standby.signal"), "");
             }
+        }
+    }
+
+    /** What this cluster's options add to a node's node.conf. */
+    private List<String> nodeSettings(LocalNode node) {
+        List<String> settings = new ArrayList<>();
+        if (node.isPrimary()) {
+            settings.addAll(synchronousSettings());
+        } else if (!PostgresMajor.usesRecoveryConf(major)) {
+            settings.add(LocalNode.setting("include", LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby"));
+            if (spec.replication().replicationSlots()) {
+                settings.add(LocalNode.setting("primary_slot_name", LocalNode.quote(slotName(node)),
+                        "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
+            }
+        }
+        if (spec.replication().archiving()) {
+            String archive = archive().toString();
+            settings.add(LocalNode.setting("archive_mode", "on", "archiving = true (a standby archives once promoted)"));
+            settings.add(LocalNode.setting("archive_command", LocalNode.quote("test ! -f " + archive + "/%f && cp %p "
+                    + archive + "/%f"), "into the cluster's archive, never overwriting a segment"));
+            settings.add(LocalNode.setting("restore_command", LocalNode.quote("cp " + archive + "/%f %p"),
+                    "a standby takes from the archive what streaming cannot give it"));
+        }
+        return settings;
+    }
+
+    private Path archive() {
+        return directory.resolve("archive");
+    }
+
+    private static String slotName(LocalNode standby) {
+        return standby.name().replace('-', '_');
+    }
+
+    private void createSlot(LocalNode standby, LocalNode upstream) {
+        try (SocketSession session = SocketSession.open(sockets, upstream.port(), TemplateCache.SUPERUSER)) {
+            session.query("SELECT pg_create_physical_replication_slot('" + slotName(standby) + "', true)");
+        } catch (SQLException e) {
+            throw new ClusterStartException("cannot create the replication slot of " + standby.name() + " on "
+                    + upstream.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,17 +158,23 @@ final class LocalCluster implements RunningCluster {
                 ConfigFiles.packaged().standbySettings(major, values));
     }
 
-    /** With synchronous = true, every standby must apply a commit before it returns: read-your-writes anywhere. */
+    /**
+     * With synchronous = true, the standbys streaming from the primary confirm each commit
+     * (all of them unless a quorum says otherwise), as far as the commit level says.
+     */
     private List<String> synchronousSettings() {
-        List<LocalNode> standbys = nodes.stream().filter(LocalNode::isStandby).toList();
-        if (!spec.synchronous() || standbys.isEmpty()) {
+        LocalNode primary = primary();
+        List<String> direct = nodes.stream().filter(LocalNode::isStandby).filter(node -> upstreams.get(node) == primary)
+                .map(LocalNode::name).toList();
+        if (!spec.synchronous() || direct.isEmpty()) {
             return List.of();
         }
-        String names = standbys.stream().map(node -> "\"" + node.name() + "\"").collect(Collectors.joining(", "));
         return List.of(
-                LocalNode.setting("synchronous_standby_names", LocalNode.quote("FIRST " + standbys.size() + " (" + names + ")"),
-                        "synchronous = true: every standby must confirm each commit"),
-                LocalNode.setting("synchronous_commit", "remote_apply", "... and have applied it, so reads on any standby see it"));
+                LocalNode.setting("synchronous_standby_names",
+                        LocalNode.quote(spec.replication().quorum().synchronousStandbyNames(direct)),
+                        "synchronous = true: standbys confirm each commit"),
+                LocalNode.setting("synchronous_commit", spec.replication().commitLevel().setting(),
+                        "how far they take it before the commit returns"));
     }
 
     private void awaitReady(long deadline) {
@@ -232,9 +287,15 @@ final class LocalCluster implements RunningCluster {
         }
         former.setRole(LocalNode.Role.FORMER_PRIMARY);
         promoted.setRole(LocalNode.Role.PRIMARY);
-        promoted.writeNodeConf(sockets, synchronousSettings());
+        upstreams.remove(promoted);
+        upstreams.remove(former);
+        upstreams.replaceAll((standby, upstream) -> upstream == former || upstream == promoted ? promoted : upstream);
+        promoted.writeNodeConf(sockets, nodeSettings(promoted));
         reload(promoted);
-        for (LocalNode follower : nodes.stream().filter(LocalNode::isStandby).toList()) {
+        for (LocalNode follower : nodes.stream().filter(LocalNode::isStandby).filter(n -> upstreams.get(n) == promoted).toList()) {
+            if (spec.replication().replicationSlots()) {
+                createSlot(follower, promoted);
+            }
             writeStandbySettings(follower, promoted);
             if (major >= 13 && follower.isRunning()) {
                 reload(follower);
