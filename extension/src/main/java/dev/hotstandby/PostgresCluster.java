@@ -120,6 +120,22 @@ public final class PostgresCluster implements AutoCloseable {
         return standby;
     }
 
+    /**
+     * Turns a former primary into a standby of the current primary: re-seeded from it (its own
+     * diverged changes are discarded), started, and streaming. Returns once it accepts connections.
+     */
+    public synchronized void rejoin(PostgresNode formerPrimary) {
+        conditions.requireMember(formerPrimary, "rejoin");
+        if (formerPrimary.isPrimary() || formerPrimary.isStandby()) {
+            throw new IllegalArgumentException("rejoin(" + formerPrimary.name() + "): " + formerPrimary.name() + " is "
+                    + (formerPrimary.isPrimary() ? "the primary" : "already a standby")
+                    + "; only a former primary, after promote(), rejoins");
+        }
+        running.rejoin(formerPrimary.runtime());
+        conditions.started(formerPrimary);
+        conditions.disconnected(formerPrimary, false);
+    }
+
     /** Stops a node cleanly (fast shutdown); {@link #start(PostgresNode)} brings it back with its data. */
     public synchronized void stop(PostgresNode node) {
         conditions.requireRunning(node, "stop");

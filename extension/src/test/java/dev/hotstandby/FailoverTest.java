@@ -45,6 +45,33 @@ class FailoverTest {
     }
 
     @Test
+    void formerPrimaryRejoinsAsAStandbyOfTheNewPrimary() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
+            PostgresNode formerPrimary = cluster.primary();
+            execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
+            cluster.awaitReplication();
+            cluster.kill(formerPrimary);
+            PostgresNode promoted = cluster.promote(cluster.standby(0));
+            execute(promoted, "INSERT INTO t VALUES (2)");
+
+            assertThatThrownBy(() -> cluster.rejoin(promoted)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("standby-0 is the primary");
+            cluster.rejoin(formerPrimary);
+
+            assertThat(formerPrimary.isStandby()).isTrue();
+            assertThat(cluster.standbys()).containsExactly(formerPrimary);
+            execute(promoted, "INSERT INTO t VALUES (3)");
+            cluster.awaitReplication();
+            assertThat(single(formerPrimary, "SELECT string_agg(val::text, ',' ORDER BY val) FROM t")).isEqualTo("1,2,3");
+            assertThat(single(formerPrimary, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(single(promoted, "SELECT application_name || ':' || state FROM pg_stat_replication"))
+                    .isEqualTo("primary:streaming");
+            assertThatThrownBy(() -> cluster.rejoin(formerPrimary)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("rejoin(primary): primary is already a standby; only a former primary, after promote(), rejoins");
+        }
+    }
+
+    @Test
     void stoppedStandbyCatchesUpAfterStart() throws Exception {
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start()) {
             PostgresNode standby = cluster.standby(0);

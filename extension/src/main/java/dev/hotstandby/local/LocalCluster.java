@@ -306,6 +306,39 @@ final class LocalCluster implements RunningCluster {
         }
     }
 
+    /**
+     * Re-seeds a former primary from the current primary with the low-level backup API and starts
+     * it as a standby. (pg_rewind would copy less, but the embedded binaries do not ship it.)
+     */
+    @Override
+    public synchronized void rejoin(NodeRuntime node) {
+        LocalNode rejoining = local(node);
+        LocalNode primary = primary();
+        rejoining.stop();
+        Trees.delete(rejoining.dataDir());
+        Workspace.privateDir(rejoining.dataDir());
+        try (SocketSession session = SocketSession.open(sockets, primary.port(), TemplateCache.SUPERUSER)) {
+            session.query(major >= 15 ? "SELECT pg_backup_start('hotstandby rejoin', true)"
+                    : "SELECT pg_start_backup('hotstandby rejoin', true, false)");
+            LiveCopy.copy(primary.dataDir(), rejoining.dataDir());
+            String label = session.query(major >= 15 ? "SELECT labelfile FROM pg_backup_stop(true)"
+                    : "SELECT labelfile FROM pg_stop_backup(false, true)");
+            rejoining.write(rejoining.dataDir().resolve("backup_label"), label);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot take a base backup of " + primary.name() + " for " + rejoining.name()
+                    + ": " + e.getMessage(), e);
+        }
+        rejoining.setRole(LocalNode.Role.STANDBY);
+        upstreams.put(rejoining, primary);
+        if (spec.replication().replicationSlots()) {
+            createSlot(rejoining, primary);
+        }
+        configure(rejoining);
+        rejoining.startAndAwaitReady(spec.startTimeout());
+        primary.writeNodeConf(sockets, nodeSettings(primary));
+        reload(primary);
+    }
+
     /** The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. */
     @Override
     public void disconnect(NodeRuntime node) {

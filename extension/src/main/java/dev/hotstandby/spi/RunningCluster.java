@@ -44,6 +44,11 @@ public interface RunningCluster {
         throw unsupported("promote");
     }
 
+    /** Turns a former primary into a standby of the current primary, re-seeded from it, and starts it. */
+    default void rejoin(NodeRuntime formerPrimary) {
+        throw unsupported("rejoin");
+    }
+
     /** Cuts a standby's replication link while both servers stay up. */
     default void disconnect(NodeRuntime standby) {
         throw unsupported("disconnect");
