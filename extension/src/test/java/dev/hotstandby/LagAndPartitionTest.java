@@ -43,6 +43,13 @@ class LagAndPartitionTest {
             assertThat(single(standby, "SELECT current_setting('recovery_min_apply_delay')")).isEqualTo("5min");
             assertThat(single(standby, "SELECT count(*) FROM t")).as("held back by the delay").isEqualTo("0");
 
+            assertThatThrownBy(() -> cluster.awaitReplication(Duration.ofMillis(300)))
+                    .isInstanceOf(ReplicationTimeoutException.class)
+                    .hasMessageContaining("Replication did not catch up within PT0.3S: primary flushed WAL up to")
+                    .hasMessageContaining("pg_stat_replication on primary:")
+                    .hasMessageContaining("standby-0: state=streaming")
+                    .hasMessageContaining("standby-0: replayed up to");
+
             cluster.applyDelay(standby, Duration.ZERO);
             cluster.awaitReplication();
             assertThat(single(standby, "SELECT count(*) FROM t")).isEqualTo("1");
