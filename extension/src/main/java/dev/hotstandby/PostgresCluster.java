@@ -194,6 +194,10 @@ public final class PostgresCluster implements AutoCloseable {
                     + " (synchronous_commit = remote_apply), so an apply delay would hold every commit on the primary"
                     + " for " + delay + "; use an asynchronous cluster for lag tests");
         }
+        if (spec.major() < 12) {
+            throw new UnsupportedOperationException("applyDelay(" + standby.name() + ") needs PostgreSQL 12 or newer"
+                    + " (recovery_min_apply_delay became a reloadable setting in 12); this cluster runs " + spec.major());
+        }
         if (delay.isNegative()) {
             throw new IllegalArgumentException("applyDelay(" + standby.name() + "): the delay must not be negative but was " + delay);
         }

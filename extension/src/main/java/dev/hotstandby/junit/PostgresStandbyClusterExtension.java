@@ -3,6 +3,8 @@ package dev.hotstandby.junit;
 import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresCluster;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -13,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -25,6 +31,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -39,6 +46,8 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
         LifecycleMethodExecutionExceptionHandler {
 
     private static final Namespace NAMESPACE = Namespace.create(PostgresStandbyClusterExtension.class);
+    private static final List<Class<? extends Annotation>> LIFECYCLE = List.of(BeforeAll.class, BeforeEach.class,
+            AfterEach.class, AfterAll.class);
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -198,9 +207,11 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
                 HierarchyTraversalMode.TOP_DOWN)) {
             points.add(InjectionPoint.of(field));
         }
-        for (Method method : ReflectionSupport.findMethods(testClass, method -> method.getParameterCount() > 0,
-                HierarchyTraversalMode.TOP_DOWN)) {
-            for (Parameter parameter : method.getParameters()) {
+        List<Executable> invokedByJUnit = new ArrayList<>(List.of(testClass.getDeclaredConstructors()));
+        invokedByJUnit.addAll(ReflectionSupport.findMethods(testClass, PostgresStandbyClusterExtension::isInvokedByJUnit,
+                HierarchyTraversalMode.TOP_DOWN));
+        for (Executable executable : invokedByJUnit) {
+            for (Parameter parameter : executable.getParameters()) {
                 InjectionPoint point = InjectionPoint.of(parameter);
                 if (point.isOurs()) {
                     points.add(point);
@@ -212,6 +223,12 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
             points.addAll(injectionPoints(nested));
         }
         return points;
+    }
+
+    /** Tests of every kind and lifecycle methods: a user's own helper methods take what they like. */
+    private static boolean isInvokedByJUnit(Method method) {
+        return method.getParameterCount() > 0 && (AnnotationSupport.isAnnotated(method, Testable.class)
+                || LIFECYCLE.stream().anyMatch(annotation -> AnnotationSupport.isAnnotated(method, annotation)));
     }
 
     private static void injectFields(ExtensionContext context, Object instance, Predicate<Field> which,

@@ -314,6 +314,7 @@ final class LocalCluster implements RunningCluster {
     public synchronized void rejoin(NodeRuntime node) {
         LocalNode rejoining = local(node);
         LocalNode primary = primary();
+        rejoining.releaseSharedMemoryOfACrash(spec.startTimeout());
         rejoining.stop();
         Trees.delete(rejoining.dataDir());
         Workspace.privateDir(rejoining.dataDir());
@@ -407,6 +408,9 @@ final class LocalCluster implements RunningCluster {
         }
         closed = true;
         OPEN.remove(this);
+        if (!keepEvidence) {
+            nodes.forEach(node -> node.releaseSharedMemoryOfACrash(spec.startTimeout()));
+        }
         List<Long> pids = nodes.stream().filter(LocalNode::isRunning).map(LocalNode::pid).toList();
         Signals.send(keepEvidence ? Signals.FAST_SHUTDOWN : Signals.IMMEDIATE_SHUTDOWN, pids);
         for (LocalNode node : nodes) {

@@ -29,6 +29,8 @@ final class LocalNode implements NodeRuntime {
     private final PostgresBinaries binaries;
     private final PortReservations.Port port;
     private Process process;
+    /** Killed and not started since: its shared memory is still registered with the kernel. */
+    private volatile boolean crashed;
 
     LocalNode(String name, Role role, Path home, PostgresBinaries binaries, PortReservations.Port port) {
         this.name = name;
@@ -153,6 +155,24 @@ final class LocalNode implements NodeRuntime {
         }
     }
 
+    /**
+     * A killed postmaster leaves its shared memory segments (System V and /dev/shm) behind; only
+     * the next start of the same data directory removes them. Before that directory is deleted,
+     * that start happens here, followed by an immediate shutdown.
+     */
+    void releaseSharedMemoryOfACrash(Duration timeout) {
+        if (!crashed) {
+            return;
+        }
+        try {
+            startAndAwaitReady(timeout);
+        } catch (RuntimeException cannotStart) {
+            // nothing more can be done for its segments; the data goes anyway
+        }
+        Signals.send(Signals.IMMEDIATE_SHUTDOWN, List.of(pid()));
+        awaitExit(60, TimeUnit.SECONDS);
+    }
+
     /** A fast shutdown: clean, with a checkpoint. */
     void stop() {
         if (!isRunning()) {
@@ -174,6 +194,7 @@ final class LocalNode implements NodeRuntime {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
+        crashed = true;
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -185,6 +206,7 @@ final class LocalNode implements NodeRuntime {
     /** Spawns the server and returns once it accepts connections. */
     void startAndAwaitReady(Duration timeout) {
         spawn();
+        crashed = false;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!isReady()) {
             if (!isRunning()) {

@@ -1,12 +1,15 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.ClusterStartException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +29,8 @@ import java.util.stream.Stream;
  */
 final class Ownership {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final int POSTMASTER_PID_DEPTH = 4;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static volatile Path ownDirectory;
     /** Held for the JVM's lifetime: closing it (by exit or crash) is what wakes the watchdog. */
     private static Process watchdog;
@@ -90,26 +95,80 @@ final class Ownership {
     }
 
     private static void reap(Path ownerDir) {
-        try (Stream<Path> pidFiles = Files.find(ownerDir, 3, (path, attributes) ->
+        // <owner>/<cluster>/<node>/data/postmaster.pid: four levels down, as in watchdog.sh
+        List<Postmaster> postmasters = new ArrayList<>();
+        try (Stream<Path> pidFiles = Files.find(ownerDir, POSTMASTER_PID_DEPTH, (path, attributes) ->
                 path.getFileName().toString().equals("postmaster.pid"))) {
             for (Path pidFile : (Iterable<Path>) pidFiles::iterator) {
-                postmasterOf(pidFile).ifPresent(ProcessHandle::destroyForcibly);
+                postmasterOf(pidFile).ifPresent(postmasters::add);
             }
         } catch (IOException | UncheckedIOException vanished) {
             // another JVM is reaping it too
         }
-        Trees.delete(ownerDir);
+        stop(postmasters);
+        deleteQuietly(ownerDir);
     }
 
-    private static Optional<ProcessHandle> postmasterOf(Path pidFile) {
+    /**
+     * An immediate shutdown (SIGQUIT) ends a server and all its children; SIGKILL would end only
+     * the postmaster, leaving children that write into the directory while it is being deleted.
+     */
+    private static void stop(List<Postmaster> postmasters) {
+        if (postmasters.isEmpty()) {
+            return;
+        }
+        Signals.send(Signals.IMMEDIATE_SHUTDOWN, postmasters.stream().map(postmaster -> postmaster.handle().pid()).toList());
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        while (postmasters.stream().anyMatch(Postmaster::isRunning) && System.nanoTime() - deadline < 0) {
+            pause(20);
+        }
+        postmasters.stream().filter(Postmaster::isRunning).forEach(postmaster -> postmaster.handle().destroyForcibly());
+    }
+
+    /** A server's child may still write for a moment after a SIGKILL; reaping must not fail a start. */
+    private static void deleteQuietly(Path ownerDir) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Trees.delete(ownerDir);
+                return;
+            } catch (UncheckedIOException busy) {
+                if (attempt == 3) {
+                    return;
+                }
+                pause(200);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterStartException("interrupted while stopping the servers of a JVM that is gone");
+        }
+    }
+
+    private static Optional<Postmaster> postmasterOf(Path pidFile) {
         try {
             List<String> lines = Files.readAllLines(pidFile);
             long pid = Long.parseLong(lines.get(0).trim());
-            String dataDir = lines.get(1).trim();
-            return ProcessHandle.of(pid).filter(handle -> handle.info().commandLine()
-                    .map(command -> command.contains(dataDir)).orElse(false));
+            Postmaster postmaster = new Postmaster(ProcessHandle.of(pid).orElse(null), lines.get(1).trim());
+            return postmaster.isRunning() ? Optional.of(postmaster) : Optional.empty();
         } catch (IOException | RuntimeException unreadable) {
             return Optional.empty();
+        }
+    }
+
+    /** The server of {@code dataDir}, as long as {@code handle} still is it (pids get reused). */
+    private record Postmaster(ProcessHandle handle, String dataDir) {
+        /**
+         * A server that exited stays a zombie until init reaps it, which {@link ProcessHandle#isAlive()}
+         * counts as alive; a zombie has no command line, so it no longer matches.
+         */
+        boolean isRunning() {
+            return handle != null && handle.isAlive() && handle.info().commandLine()
+                    .map(command -> command.contains(dataDir)).orElse(false);
         }
     }
 }

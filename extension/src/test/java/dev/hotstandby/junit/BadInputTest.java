@@ -83,8 +83,8 @@ class BadInputTest {
 
     @Test
     void backendNotBuiltYet() {
-        assertClassFails(ContainersBackend.class, ExtensionConfigurationException.class,
-                "backend CONTAINERS is not available yet");
+        assertClassFails(VagrantBackend.class, ExtensionConfigurationException.class,
+                "backend VAGRANT is not available yet");
     }
 
     @Test
@@ -123,6 +123,11 @@ class BadInputTest {
     void nodeWithoutQualifier() {
         assertClassFails(UnqualifiedNode.class, ExtensionConfigurationException.class,
                 "a PostgresNode needs @Primary or @Standby(i) to say which node");
+    }
+
+    @Test
+    void helperMethodsTakeWhatTheyLike() {
+        EngineRuns.run(HelperMethod.class).testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
     }
 
     @Test
@@ -188,8 +193,8 @@ class BadInputTest {
         }
     }
 
-    @PostgresStandbyCluster(backend = Backend.CONTAINERS)
-    static class ContainersBackend {
+    @PostgresStandbyCluster(backend = Backend.VAGRANT)
+    static class VagrantBackend {
         @Test
         void test() {
         }
@@ -237,6 +242,18 @@ class BadInputTest {
     static class UnqualifiedNode {
         @Test
         void reads(dev.hotstandby.PostgresNode node) {
+        }
+    }
+
+    @PostgresStandbyCluster
+    static class HelperMethod {
+        @Test
+        void usesAHelper(@Standby dev.hotstandby.PostgresNode standby) {
+            assertThat(describe(standby)).isEqualTo("standby-0");
+        }
+
+        private static String describe(dev.hotstandby.PostgresNode node) {
+            return node.name();
         }
     }
 
