@@ -2,9 +2,7 @@ package dev.hotstandby.local;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.PostgresMajor;
 import dev.hotstandby.Lsn;
-import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.spi.NodeRuntime;
 import dev.hotstandby.spi.RunningCluster;
 import java.io.IOException;
@@ -41,6 +39,7 @@ final class LocalCluster implements RunningCluster {
     private final Map<LocalNode, LocalNode> upstreams = new java.util.concurrent.ConcurrentHashMap<>();
     private final String password = Passwords.generate();
     private int major;
+    private NodeConfigs configs;
     private boolean closed;
 
     private LocalCluster(ClusterSpec spec, Path directory, Workspace workspace) {
@@ -82,12 +81,13 @@ final class LocalCluster implements RunningCluster {
             upstreams.put(nodes.get(1 + i), nodes.get(upstream + 1));
         }
         nodes.forEach(node -> Workspace.privateDir(node.dataDir().getParent()));
+        configs = new NodeConfigs(spec, major, sockets, directory.resolve("archive"), upstreams);
         if (spec.replication().archiving()) {
-            Workspace.privateDir(archive());
+            Workspace.privateDir(configs.archive());
         }
         SpareCopies spares = SpareCopies.of(template, Ownership.ownDirectory(workspace));
         spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
-        nodes.forEach(this::configure);
+        nodes.forEach(configs::configure);
         nodes.forEach(LocalNode::spawn);
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         awaitReady(deadline);
@@ -98,83 +98,13 @@ final class LocalCluster implements RunningCluster {
         spares.replenish(nodes.size());
     }
 
-    private void configure(LocalNode node) {
-        if (node.isPrimary()) {
-            node.writeNodeConf(sockets, nodeSettings(node));
-        } else {
-            node.writeNodeConf(sockets, nodeSettings(node));
-            writeStandbySettings(node, upstreams.get(node));
-            if (!PostgresMajor.usesRecoveryConf(major)) {
-                node.write(node.dataDir().resolve("standby.signal"), "");
-            }
-        }
-    }
-
-    /** What this cluster's options add to a node's node.conf. */
-    private List<String> nodeSettings(LocalNode node) {
-        List<String> settings = new ArrayList<>();
-        if (node.isPrimary()) {
-            settings.addAll(synchronousSettings());
-        } else if (!PostgresMajor.usesRecoveryConf(major)) {
-            settings.add(LocalNode.setting("include", LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby"));
-            if (spec.replication().replicationSlots()) {
-                settings.add(LocalNode.setting("primary_slot_name", LocalNode.quote(slotName(node)),
-                        "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
-            }
-        }
-        if (spec.replication().archiving()) {
-            String archive = archive().toString();
-            settings.add(LocalNode.setting("archive_mode", "on", "archiving = true (a standby archives once promoted)"));
-            settings.add(LocalNode.setting("archive_command", LocalNode.quote("test ! -f " + archive + "/%f && cp %p "
-                    + archive + "/%f"), "into the cluster's archive, never overwriting a segment"));
-            settings.add(LocalNode.setting("restore_command", LocalNode.quote("cp " + archive + "/%f %p"),
-                    "a standby takes from the archive what streaming cannot give it"));
-        }
-        return settings;
-    }
-
-    private Path archive() {
-        return directory.resolve("archive");
-    }
-
-    private static String slotName(LocalNode standby) {
-        return standby.name().replace('-', '_');
-    }
-
     private void createSlot(LocalNode standby, LocalNode upstream) {
         try (SocketSession session = SocketSession.open(sockets, upstream.port(), TemplateCache.SUPERUSER)) {
-            session.query("SELECT pg_create_physical_replication_slot('" + slotName(standby) + "', true)");
+            session.query("SELECT pg_create_physical_replication_slot('" + NodeConfigs.slotName(standby) + "', true)");
         } catch (SQLException e) {
             throw new ClusterStartException("cannot create the replication slot of " + standby.name() + " on "
                     + upstream.name() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Points a standby at its upstream, through the upstream's private socket. */
-    private void writeStandbySettings(LocalNode standby, LocalNode upstream) {
-        Map<String, String> values = Map.of("primary_host", sockets.toString(), "primary_port",
-                String.valueOf(upstream.port()), "user", TemplateCache.SUPERUSER, "name", standby.name());
-        standby.write(standby.dataDir().resolve(ConfigFiles.standbyFileName(major)),
-                ConfigFiles.packaged().standbySettings(major, values));
-    }
-
-    /**
-     * With synchronous = true, the standbys streaming from the primary confirm each commit
-     * (all of them unless a quorum says otherwise), as far as the commit level says.
-     */
-    private List<String> synchronousSettings() {
-        LocalNode primary = primary();
-        List<String> direct = nodes.stream().filter(LocalNode::isStandby).filter(node -> upstreams.get(node) == primary)
-                .map(LocalNode::name).toList();
-        if (!spec.synchronous() || direct.isEmpty()) {
-            return List.of();
-        }
-        return List.of(
-                LocalNode.setting("synchronous_standby_names",
-                        LocalNode.quote(spec.replication().quorum().synchronousStandbyNames(direct)),
-                        "synchronous = true: standbys confirm each commit"),
-                LocalNode.setting("synchronous_commit", spec.replication().commitLevel().setting(),
-                        "how far they take it before the commit returns"));
     }
 
     private void awaitReady(long deadline) {
@@ -290,13 +220,13 @@ final class LocalCluster implements RunningCluster {
         upstreams.remove(promoted);
         upstreams.remove(former);
         upstreams.replaceAll((standby, upstream) -> upstream == former || upstream == promoted ? promoted : upstream);
-        promoted.writeNodeConf(sockets, nodeSettings(promoted));
+        promoted.writeNodeConf(sockets, configs.nodeSettings(promoted));
         reload(promoted);
         for (LocalNode follower : nodes.stream().filter(LocalNode::isStandby).filter(n -> upstreams.get(n) == promoted).toList()) {
             if (spec.replication().replicationSlots()) {
                 createSlot(follower, promoted);
             }
-            writeStandbySettings(follower, promoted);
+            configs.writeStandbySettings(follower, promoted);
             if (major >= 13 && follower.isRunning()) {
                 reload(follower);
             } else if (follower.isRunning()) {
@@ -334,9 +264,9 @@ final class LocalCluster implements RunningCluster {
         if (spec.replication().replicationSlots()) {
             createSlot(rejoining, primary);
         }
-        configure(rejoining);
+        configs.configure(rejoining);
         rejoining.startAndAwaitReady(spec.startTimeout());
-        primary.writeNodeConf(sockets, nodeSettings(primary));
+        primary.writeNodeConf(sockets, configs.nodeSettings(primary));
         reload(primary);
     }
 
