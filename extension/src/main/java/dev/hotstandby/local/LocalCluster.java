@@ -36,22 +36,24 @@ final class LocalCluster implements RunningCluster {
     private final Workspace workspace;
     private final List<LocalNode> nodes = new ArrayList<>();
     /** Which node each standby streams from: the primary, or another standby when cascading. */
-    private final Map<LocalNode, LocalNode> upstreams = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<LocalNode, LocalNode> upstreams = new ConcurrentHashMap<>();
     private final String password = Passwords.generate();
-    private int major;
-    private NodeConfigs configs;
+    private final int major;
+    private final NodeConfigs configs;
     private boolean closed;
 
-    private LocalCluster(ClusterSpec spec, Path directory, Workspace workspace) {
+    private LocalCluster(ClusterSpec spec, int major, Path directory, Workspace workspace) {
         this.spec = spec;
+        this.major = major;
         this.directory = directory;
         this.sockets = directory.resolve("s");
         this.workspace = workspace;
+        this.configs = new NodeConfigs(spec, major, sockets, directory.resolve("archive"), upstreams);
     }
 
     static LocalCluster start(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace,
                               PortReservations ports) {
-        LocalCluster cluster = new LocalCluster(spec, Ownership.newClusterDirectory(workspace), workspace);
+        LocalCluster cluster = new LocalCluster(spec, binaries.major(), Ownership.newClusterDirectory(workspace), workspace);
         try {
             cluster.boot(binaries, template, ports);
             OPEN.add(cluster);
@@ -68,7 +70,6 @@ final class LocalCluster implements RunningCluster {
     }
 
     private void boot(PostgresBinaries binaries, Template template, PortReservations ports) {
-        major = binaries.major();
         Workspace.privateDir(sockets);
         nodes.add(new LocalNode(ClusterSpec.PRIMARY_NAME, LocalNode.Role.PRIMARY, directory.resolve(ClusterSpec.PRIMARY_NAME),
                 binaries, ports.reserve()));
@@ -81,7 +82,6 @@ final class LocalCluster implements RunningCluster {
             upstreams.put(nodes.get(1 + i), nodes.get(upstream + 1));
         }
         nodes.forEach(node -> Workspace.privateDir(node.dataDir().getParent()));
-        configs = new NodeConfigs(spec, major, sockets, directory.resolve("archive"), upstreams);
         if (spec.replication().archiving()) {
             Workspace.privateDir(configs.archive());
         }
