@@ -7,15 +7,28 @@ import java.util.Properties;
  * What to build: validated, immutable, and free of any backend detail.
  *
  * @param owner names who asked, for messages: {@code "@PostgresStandbyCluster on [OrdersIT]"}
+ * @param image the container image of {@link Backend#CONTAINERS}; {@code ""} means the official
+ *              {@code postgres:<major>}; other backends ignore it
  */
 public record ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
-                          Duration startTimeout) {
+                          Duration startTimeout, String image) {
 
     /** Enough for any reasonable test, and well above what two cores can run side by side. */
     public static final int MAX_STANDBYS = 8;
 
     public static final String BACKEND_PROPERTY = "hotstandby.backend";
     public static final String VERSION_PROPERTY = "hotstandby.version";
+    public static final String IMAGE_PROPERTY = "hotstandby.image";
+
+    /** A spec without an image: the containers backend runs the official {@code postgres:<major>}. */
+    public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
+                       Duration startTimeout) {
+        this(owner, standbys, major, backend, replication, startTimeout, "");
+    }
+
+    public ClusterSpec {
+        image = image == null ? "" : image.trim();
+    }
 
     /**
      * Validates the requested settings after applying the run-wide system property overrides, so
@@ -23,6 +36,16 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
      */
     public static ClusterSpec of(String owner, int standbys, String version, Backend backend,
                                  ReplicationOptions replication, Duration startTimeout, Properties overrides) {
+        return of(owner, standbys, version, backend, replication, startTimeout, "", overrides);
+    }
+
+    /**
+     * As above, with the container image of {@link Backend#CONTAINERS} ({@code ""}: the official
+     * {@code postgres:<major>}); the system property {@code hotstandby.image} overrides it.
+     */
+    public static ClusterSpec of(String owner, int standbys, String version, Backend backend,
+                                 ReplicationOptions replication, Duration startTimeout, String image,
+                                 Properties overrides) {
         if (standbys < 0 || standbys > MAX_STANDBYS) {
             throw new ClusterConfigurationException(owner + ": standbys must be between 0 and " + MAX_STANDBYS
                     + " but was " + standbys);
@@ -41,7 +64,9 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
             throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
         }
         replication.validate(owner, standbys, major);
-        return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout);
+        String imageOverride = overrides.getProperty(IMAGE_PROPERTY, "").trim();
+        String chosenImage = imageOverride.isEmpty() ? (image == null ? "" : image.trim()) : imageOverride;
+        return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout, chosenImage);
     }
 
     /** Commits wait for the standbys ({@link ReplicationOptions#synchronous()}). */

@@ -55,6 +55,9 @@ public final class PostgresCluster implements AutoCloseable {
         if (spec.backend() == Backend.LOCAL) {
             return new LocalBackend();
         }
+        if (spec.backend() == Backend.CONTAINERS) {
+            return new dev.hotstandby.container.ContainersBackend();
+        }
         throw new ClusterConfigurationException(spec.owner() + ": backend " + spec.backend()
                 + " is not available yet; use Backend.LOCAL (or -D" + ClusterSpec.BACKEND_PROPERTY + "=local)");
     }
@@ -292,6 +295,7 @@ public final class PostgresCluster implements AutoCloseable {
         private boolean archiving;
         private boolean replicationSlots;
         private Duration startTimeout = Duration.ofSeconds(60);
+        private String image = "";
 
         private Builder() {
         }
@@ -357,6 +361,16 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The container image of {@link Backend#CONTAINERS}, e.g. {@code "postgres:17-alpine"}: any image
+         * following the official postgres image's contract; {@code ""} (the default) is {@code postgres:<major>}.
+         * The system property {@code hotstandby.image} overrides it; other backends ignore it.
+         */
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
         /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         public Builder describedAs(String owner) {
             this.owner = owner;
@@ -372,7 +386,8 @@ public final class PostgresCluster implements AutoCloseable {
         public ClusterSpec spec() {
             ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
                     archiving, replicationSlots);
-            return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, System.getProperties());
+            return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
+                    System.getProperties());
         }
     }
 }

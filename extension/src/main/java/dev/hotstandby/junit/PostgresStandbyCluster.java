@@ -29,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * when the class finishes) and the last lines of each node's log are attached to the failure.
  *
  * <p>The system properties {@code hotstandby.backend} and {@code hotstandby.version} override
- * {@link #backend()} and {@link #version()} for a whole run.
+ * {@link #backend()} and {@link #version()} for a whole run, and {@code hotstandby.image} overrides
+ * {@link #image()}. A class on a backend that cannot run here (containers without Docker) is skipped,
+ * unless the system property {@code hotstandby.require} names that backend: then it fails.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -46,6 +48,13 @@ public @interface PostgresStandbyCluster {
 
     /** Where the nodes run. */
     Backend backend() default Backend.LOCAL;
+
+    /**
+     * The container image of {@link Backend#CONTAINERS}: any image that follows the official postgres
+     * image's contract, e.g. {@code "postgres:17-alpine"}; {@code ""} means {@code postgres:<major>}.
+     * Other backends ignore it.
+     */
+    String image() default "";
 
     /**
      * Commits on the primary return once every standby has applied them

@@ -1,5 +1,6 @@
 package dev.hotstandby.junit;
 
+import dev.hotstandby.BackendUnavailableException;
 import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresCluster;
@@ -35,6 +36,7 @@ import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Starts the cluster of a {@link PostgresStandbyCluster} class (validating everything first),
@@ -184,7 +186,7 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
                     .quorum(dev.hotstandby.Quorum.parse(annotation.quorum(), "@PostgresStandbyCluster on ["
                             + testClass.getSimpleName() + "]: quorum"))
                     .upstreams(annotation.upstreams()).archiving(annotation.archiving())
-                    .replicationSlots(annotation.replicationSlots()).spec();
+                    .replicationSlots(annotation.replicationSlots()).image(annotation.image()).spec();
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(invalid.getMessage(), invalid);
         }
@@ -197,6 +199,9 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
             return new ClusterResource(PostgresCluster.start(spec));
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(invalid.getMessage(), invalid);
+        } catch (BackendUnavailableException unavailable) {
+            // e.g. containers without Docker: not the test's fault, so the class is skipped, saying why
+            throw new TestAbortedException(unavailable.getMessage(), unavailable);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.spi.Passwords;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.Lsn;

@@ -1,5 +1,6 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.spi.Passwords;
 import dev.hotstandby.ClusterStartException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.spi.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

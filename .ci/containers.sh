@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# What the containers backend needs on a CI machine without a container registry (see
+# ../shared/ENVIRONMENT.md): Docker from Debian's packages, a running dockerd, and a PostgreSQL
+# test image built from Debian's packages that follows the official postgres image's contract.
+# Idempotent: what is already there is kept. .ci/run calls it; it also runs on its own, as root.
+# Prints the image's tag last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_MAJOR=15
+SUITE=bookworm                                   # Debian 12, whose PostgreSQL is 15
+IMAGE="hotstandby-test/postgres:${PG_MAJOR}"     # what the tests run: -Dhotstandby.image=$IMAGE
+BASE_IMAGE="hotstandby-test/debian-postgres-base:${PG_MAJOR}"
+RECIPE=extension/src/test/docker/postgres-debian # Dockerfile + docker-entrypoint.sh
+DOCKERD_LOG=/var/log/hotstandby-dockerd.log
+DOCKERD_DEADLINE=90
+
+echo "== docker and debootstrap"
+missing=()
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+echo "== dockerd"
+if ! docker info >/dev/null 2>&1; then
+  # its own session, so it outlives this script and the CI step that ran it
+  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  deadline=$((SECONDS + DOCKERD_DEADLINE))
+  until docker info >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "dockerd did not answer within ${DOCKERD_DEADLINE} s; the end of $DOCKERD_LOG:" >&2
+      tail -n 40 "$DOCKERD_LOG" >&2 || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+fi
+docker version --format 'client {{.Client.Version}}, server {{.Server.Version}} (API {{.Server.APIVersion}})'
+
+# The first Debian archive in this machine's apt sources that serves $SUITE: deb822 *.sources
+# stanzas, then one-line sources.list and *.list entries. Read at run time, never written down.
+debian_mirror() {
+  local file
+  for file in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$file" ] || continue
+    awk -v suite="$SUITE" '
+      BEGIN { RS = ""; FS = "\n" }
+      {
+        types = ""; uris = ""; suites = ""; enabled = "yes"
+        for (i = 1; i <= NF; i++) {
+          line = $i
+          if (line ~ /^[ \t]*#/) continue
+          if (sub(/^Types:[ \t]*/, "", line)) types = line
+          else if (sub(/^URIs:[ \t]*/, "", line)) uris = line
+          else if (sub(/^Suites:[ \t]*/, "", line)) suites = line
+          else if (sub(/^Enabled:[ \t]*/, "", line)) enabled = line
+        }
+        if (enabled != "no" && (" " types " ") ~ / deb / && (" " suites " ") ~ (" " suite " ")) {
+          split(uris, uri, /[ \t]+/); print uri[1]; exit
+        }
+      }' "$file"
+  done
+  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | sed -E 's/\[[^]]*\]//' \
+    | awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2 }' || true
+}
+
+echo "== test image $IMAGE"
+# The image records a hash of its recipe, so an edited Dockerfile or entrypoint is rebuilt.
+recipe_hash=$(cat "$RECIPE/Dockerfile" "$RECIPE/docker-entrypoint.sh" | sha256sum | cut -c1-16)
+built_hash=$(docker image inspect --format '{{index .Config.Labels "dev.hotstandby.recipe"}}' "$IMAGE" 2>/dev/null || true)
+if [ "$built_hash" = "$recipe_hash" ]; then
+  echo "present (recipe $recipe_hash)"
+else
+  if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    mirror="${HOTSTANDBY_DEBIAN_MIRROR:-}"
+    [ -n "$mirror" ] || mirror=$(debian_mirror | awk 'NR == 1')
+    if [ -z "$mirror" ]; then
+      echo "no Debian mirror serving $SUITE in /etc/apt/sources.list or /etc/apt/sources.list.d/;" \
+           "set HOTSTANDBY_DEBIAN_MIRROR to one" >&2
+      exit 1
+    fi
+    rootfs=$(mktemp -d /var/tmp/hotstandby-rootfs.XXXXXX)
+    cleanup() {
+      # debootstrap mounts /proc and /sys inside; never delete through a mount left by a failure
+      grep -o " $rootfs/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
+      rm -rf --one-file-system "$rootfs"
+    }
+    trap cleanup EXIT
+    echo "debootstrap $SUITE with postgresql-$PG_MAJOR from $mirror"
+    debootstrap --variant=minbase --include="postgresql-$PG_MAJOR" "$SUITE" "$rootfs" "$mirror" \
+      >"$rootfs.log" 2>&1 || { tail -n 40 "$rootfs.log" >&2; exit 1; }
+    rm -f "$rootfs.log"
+    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$BASE_IMAGE"
+    cleanup
+    trap - EXIT
+  fi
+  docker build --quiet --tag "$IMAGE" --label "dev.hotstandby.recipe=$recipe_hash" \
+    --build-arg "BASE=$BASE_IMAGE" --build-arg "PG_MAJOR=$PG_MAJOR" "$RECIPE"
+fi
+echo "$IMAGE"
