@@ -64,10 +64,6 @@ final class ContainerNode implements NodeRuntime {
         return role == Role.STANDBY;
     }
 
-    Role role() {
-        return role;
-    }
-
     void setRole(Role role) {
         this.role = role;
     }

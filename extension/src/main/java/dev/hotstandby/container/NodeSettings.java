@@ -24,7 +24,7 @@ final class NodeSettings {
     private NodeSettings() {
     }
 
-    /** node.conf: the node's identity, then what the cluster's options add. */
+    /** node.conf: the node's identity, then the replication settings the cluster's options add. */
     static String nodeConf(String name, List<String> optionLines) {
         StringBuilder conf = new StringBuilder("# Written by hotstandby (containers backend) for ").append(name)
                 .append("; included at the end of postgresql.conf.\n");
@@ -66,16 +66,11 @@ final class NodeSettings {
         return lines;
     }
 
-    static String setting(String key, String value, String why) {
+    private static String setting(String key, String value, String why) {
         return key + " = " + value + "\t# " + why + "\n";
     }
 
-    /** A setting line without its newline, for the option lists. */
-    static String line(String key, String value, String why) {
-        return key + " = " + value + "\t# " + why;
-    }
-
-    static String quote(String value) {
+    private static String quote(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 }

@@ -3,8 +3,8 @@ package dev.hotstandby.local;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresMajor;
 import dev.hotstandby.config.ConfigFiles;
+import dev.hotstandby.config.ReplicationSettings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,6 +20,7 @@ final class NodeConfigs {
     private final Path archive;
     /** Which node each standby streams from; shared with the cluster, which changes it on failover. */
     private final Map<LocalNode, LocalNode> upstreams;
+    private final ReplicationSettings replication;
 
     NodeConfigs(ClusterSpec spec, int major, Path sockets, Path archive, Map<LocalNode, LocalNode> upstreams) {
         this.spec = spec;
@@ -27,6 +28,7 @@ final class NodeConfigs {
         this.sockets = sockets;
         this.archive = archive;
         this.upstreams = upstreams;
+        this.replication = new ReplicationSettings(spec, archive.toString());
     }
 
     void configure(LocalNode node) {
@@ -39,27 +41,9 @@ final class NodeConfigs {
         }
     }
 
-    /** What this cluster's options add to a node's node.conf. */
+    /** What this cluster's options add to a node's node.conf: the settings every backend shares. */
     List<String> nodeSettings(LocalNode node) {
-        List<String> settings = new ArrayList<>();
-        if (node.isPrimary()) {
-            settings.addAll(synchronousSettings(node));
-        } else if (!PostgresMajor.usesRecoveryConf(major)) {
-            settings.add(LocalNode.setting("include", LocalNode.quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby"));
-            if (spec.replication().replicationSlots()) {
-                settings.add(LocalNode.setting("primary_slot_name", LocalNode.quote(slotName(node)),
-                        "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
-            }
-        }
-        if (spec.replication().archiving()) {
-            String archive = this.archive.toString();
-            settings.add(LocalNode.setting("archive_mode", "on", "archiving = true (a standby archives once promoted)"));
-            settings.add(LocalNode.setting("archive_command", LocalNode.quote("test ! -f " + archive + "/%f && cp %p "
-                    + archive + "/%f"), "into the cluster's archive, never overwriting a segment"));
-            settings.add(LocalNode.setting("restore_command", LocalNode.quote("cp " + archive + "/%f %p"),
-                    "a standby takes from the archive what streaming cannot give it"));
-        }
-        return settings;
+        return node.isPrimary() ? replication.forPrimary(directStandbyNames(node)) : replication.forStandby(node.name());
     }
 
     Path archive() {
@@ -67,26 +51,14 @@ final class NodeConfigs {
     }
 
     static String slotName(LocalNode standby) {
-        return standby.name().replace('-', '_');
+        return ReplicationSettings.slotName(standby.name());
     }
 
-    /**
-     * With synchronous = true, the standbys streaming from the primary confirm each commit
-     * (all of them unless a quorum says otherwise), as far as the commit level says.
-     */
-    private List<String> synchronousSettings(LocalNode primary) {
-        List<String> direct = upstreams.entrySet().stream()
+    /** The standbys streaming from the primary itself: only they can confirm its commits. */
+    private List<String> directStandbyNames(LocalNode primary) {
+        return upstreams.entrySet().stream()
                 .filter(entry -> entry.getKey().isStandby() && entry.getValue() == primary)
-                .map(entry -> entry.getKey().name()).sorted().toList();
-        if (!spec.synchronous() || direct.isEmpty()) {
-            return List.of();
-        }
-        return List.of(
-                LocalNode.setting("synchronous_standby_names",
-                        LocalNode.quote(spec.replication().quorum().synchronousStandbyNames(direct)),
-                        "synchronous = true: standbys confirm each commit"),
-                LocalNode.setting("synchronous_commit", spec.replication().commitLevel().setting(),
-                        "how far they take it before the commit returns"));
+                .map(entry -> entry.getKey().name()).toList();
     }
 
     /** Points a standby at its upstream, through the upstream's private socket. */

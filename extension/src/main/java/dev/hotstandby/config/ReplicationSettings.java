@@ -1,0 +1,91 @@
+package dev.hotstandby.config;
+
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.PostgresMajor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lines a cluster's replication options add to a node's node.conf, the same for every backend:
+ * synchronous standbys on the primary; the standby settings include and the replication slot on a
+ * standby; WAL archiving on every node. Each line says why, like the rest of node.conf. Backends add
+ * only what differs between them: the node's identity and where the archive is.
+ */
+public final class ReplicationSettings {
+    private final ClusterSpec spec;
+    /** The cluster's WAL archive as the servers see it; used only with archiving = true. */
+    private final String archive;
+
+    public ReplicationSettings(ClusterSpec spec, String archive) {
+        this.spec = spec;
+        this.archive = archive;
+    }
+
+    /**
+     * The primary's lines. {@code directStandbys} names the standbys streaming from it (not those of a
+     * cascade): only they can confirm its commits.
+     */
+    public List<String> forPrimary(List<String> directStandbys) {
+        List<String> lines = new ArrayList<>(synchronousStandbys(directStandbys));
+        lines.addAll(archiving());
+        return lines;
+    }
+
+    /** A standby's lines; it is named {@code name}. */
+    public List<String> forStandby(String name) {
+        List<String> lines = new ArrayList<>();
+        // on 11 and older recovery.conf makes a standby, and the server reads it by itself
+        if (!PostgresMajor.usesRecoveryConf(spec.major())) {
+            lines.add(line("include", quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby"));
+            if (spec.replication().replicationSlots()) {
+                lines.add(line("primary_slot_name", quote(slotName(name)),
+                        "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
+            }
+        }
+        lines.addAll(archiving());
+        return lines;
+    }
+
+    /** The physical replication slot a standby streams through: slot names allow no '-'. */
+    public static String slotName(String standbyName) {
+        return standbyName.replace('-', '_');
+    }
+
+    /**
+     * With synchronous = true, the standbys streaming from the primary confirm each commit (all of
+     * them unless a quorum says otherwise), as far as the commit level says.
+     */
+    private List<String> synchronousStandbys(List<String> directStandbys) {
+        if (!spec.synchronous() || directStandbys.isEmpty()) {
+            return List.of();
+        }
+        // sorted, so the setting does not depend on the order a backend keeps its nodes in
+        List<String> names = directStandbys.stream().sorted().toList();
+        return List.of(
+                line("synchronous_standby_names", quote(spec.replication().quorum().synchronousStandbyNames(names)),
+                        "synchronous = true: standbys confirm each commit"),
+                line("synchronous_commit", spec.replication().commitLevel().setting(),
+                        "how far they take it before the commit returns"));
+    }
+
+    /** Every node gets them: a standby restores from the archive now, and archives once promoted. */
+    private List<String> archiving() {
+        if (!spec.replication().archiving()) {
+            return List.of();
+        }
+        return List.of(
+                line("archive_mode", "on", "archiving = true (a standby archives once promoted)"),
+                line("archive_command", quote("test ! -f " + archive + "/%f && cp %p " + archive + "/%f"),
+                        "into the cluster's archive, never overwriting a segment"),
+                line("restore_command", quote("cp " + archive + "/%f %p"),
+                        "a standby takes from the archive what streaming cannot give it"));
+    }
+
+    private static String line(String key, String value, String why) {
+        return key + " = " + value + "\t# " + why;
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}
