@@ -6,6 +6,7 @@
 # Prints the image's tag last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. .ci/lib.sh
 
 PG_MAJOR=15
 SUITE=bookworm                                   # Debian 12, whose PostgreSQL is 15
@@ -25,48 +26,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 echo "== dockerd"
-if ! docker info >/dev/null 2>&1; then
-  # its own session, so it outlives this script and the CI step that ran it
-  setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
-  deadline=$((SECONDS + DOCKERD_DEADLINE))
-  until docker info >/dev/null 2>&1; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "dockerd did not answer within ${DOCKERD_DEADLINE} s; the end of $DOCKERD_LOG:" >&2
-      tail -n 40 "$DOCKERD_LOG" >&2 || true
-      exit 1
-    fi
-    sleep 0.5
-  done
-fi
+start_dockerd
 docker version --format 'client {{.Client.Version}}, server {{.Server.Version}} (API {{.Server.APIVersion}})'
-
-# The first Debian archive in this machine's apt sources that serves $SUITE: deb822 *.sources
-# stanzas, then one-line sources.list and *.list entries. Read at run time, never written down.
-debian_mirror() {
-  local file
-  for file in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$file" ] || continue
-    awk -v suite="$SUITE" '
-      BEGIN { RS = ""; FS = "\n" }
-      {
-        types = ""; uris = ""; suites = ""; enabled = "yes"
-        for (i = 1; i <= NF; i++) {
-          line = $i
-          if (line ~ /^[ \t]*#/) continue
-          if (sub(/^Types:[ \t]*/, "", line)) types = line
-          else if (sub(/^URIs:[ \t]*/, "", line)) uris = line
-          else if (sub(/^Suites:[ \t]*/, "", line)) suites = line
-          else if (sub(/^Enabled:[ \t]*/, "", line)) enabled = line
-        }
-        if (enabled != "no" && (" " types " ") ~ / deb / && (" " suites " ") ~ (" " suite " ")) {
-          split(uris, uri, /[ \t]+/); print uri[1]; exit
-        }
-      }' "$file"
-  done
-  cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-    | sed -E 's/\[[^]]*\]//' \
-    | awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2 }' || true
-}
 
 echo "== test image $IMAGE"
 # The image records a hash of its recipe, so an edited Dockerfile or entrypoint is rebuilt.

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Brings a cluster up: the network (and archive volume), one container per node, all started at
+ * Brings a cluster up: the networks (and archive volume), one container per node, all started at
  * once, then the start contract: every standby streams and has replayed the primary's position.
  * Standbys need not wait for their upstream: node.sh retries the base backup until it accepts.
  * On failure the caller removes whatever exists by then.
@@ -54,7 +54,7 @@ final class ClusterStartup {
     /** Returns once the start contract holds, within the spec's start timeout for all of it. */
     void run() {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-        shared.createNetwork();
+        shared.createNetworks();
         if (spec.replication().archiving()) {
             shared.createArchiveVolume();
         }

@@ -23,6 +23,8 @@ final class ContainerNode implements NodeRuntime {
     private final String name;
     private final GenericContainer<?> container;
     private final DockerClient client;
+    /** The id of the cluster's replication network, which {@link #leaveReplicationNetwork} leaves. */
+    private final String replicationNetwork;
     /** Output lines seen since the container was created (restarts are read from Docker instead). */
     private final List<String> seen = new ArrayList<>();
     private volatile Role role;
@@ -31,8 +33,9 @@ final class ContainerNode implements NodeRuntime {
     private volatile List<String> logsAtRemoval;
     private volatile boolean held;
 
-    ContainerNode(String name, Role role, GenericContainer<?> container, DockerClient client) {
+    ContainerNode(String name, Role role, GenericContainer<?> container, DockerClient client, String replicationNetwork) {
         this.name = name;
+        this.replicationNetwork = replicationNetwork;
         this.role = role;
         this.container = container;
         this.client = client;
@@ -178,6 +181,38 @@ final class ContainerNode implements NodeRuntime {
         }
         host = container.getHost();
         port = Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+
+    /** Joins the replication network with the node's name as its alias there. */
+    static void connect(DockerClient client, String network, String containerId, String alias) {
+        client.connectToNetworkCmd().withNetworkId(network).withContainerId(containerId)
+                .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(alias)).exec();
+    }
+
+    /**
+     * A real network partition: the container leaves the replication network ({@code docker network
+     * disconnect --force}), so no packet reaches it from the other nodes nor leaves it for them; the
+     * access network, and with it the mapped port, stays. Returns the address it had there.
+     */
+    String leaveReplicationNetwork() {
+        String address = replicationAddress();
+        client.disconnectFromNetworkCmd().withNetworkId(replicationNetwork).withContainerId(containerId())
+                .withForce(true).exec();
+        return address;
+    }
+
+    /** Back on the replication network under its name; returns its (possibly new) address there. */
+    String joinReplicationNetwork() {
+        connect(client, replicationNetwork, containerId(), name);
+        return replicationAddress();
+    }
+
+    /** The container's address on the replication network, or null while it is off it. */
+    String replicationAddress() {
+        return client.inspectContainerCmd(containerId()).exec().getNetworkSettings().getNetworks().values().stream()
+                .filter(network -> replicationNetwork.equals(network.getNetworkID()))
+                .map(com.github.dockerjava.api.model.ContainerNetwork::getIpAddress)
+                .findFirst().orElse(null);
     }
 
     @Override

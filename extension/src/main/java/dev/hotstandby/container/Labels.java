@@ -1,11 +1,10 @@
 package dev.hotstandby.container;
 
+import dev.hotstandby.spi.JvmOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The labels on every container, network and volume this backend creates. They say which JVM on
@@ -20,7 +19,7 @@ final class Labels {
     static final String CLUSTER = "dev.hotstandby.cluster";
     static final String NODE = "dev.hotstandby.node";
 
-    private static final String OWNER_VALUE = ownerOf(ProcessHandle.current());
+    private static final String OWNER_VALUE = JvmOwner.current();
     private static final String HOST_VALUE = hostName();
 
     private Labels() {
@@ -38,31 +37,12 @@ final class Labels {
         return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, NODE, node);
     }
 
-    static String ownerOf(ProcessHandle process) {
-        long started = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return process.pid() + "-" + started;
-    }
-
     /** True when the labels name an owner on this machine that no longer runs. */
     static boolean ownerIsGone(Map<String, String> labels) {
         if (labels == null || !HOST_VALUE.equals(labels.get(HOST))) {
             return false;
         }
-        String[] parts = labels.getOrDefault(OWNER, "").split("-");
-        if (parts.length != 2) {
-            return false;
-        }
-        long pid;
-        long started;
-        try {
-            pid = Long.parseLong(parts[0]);
-            started = Long.parseLong(parts[1]);
-        } catch (NumberFormatException notOurs) {
-            return false;
-        }
-        Optional<Instant> running = ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant());
-        // a reused pid has another start time; the clock granularity of /proc allows a little slack
-        return running.isEmpty() || Math.abs(running.get().toEpochMilli() - started) > 2_000;
+        return JvmOwner.isGone(labels.get(OWNER));
     }
 
     private static String hostName() {

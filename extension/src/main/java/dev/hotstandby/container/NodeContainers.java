@@ -15,7 +15,7 @@ import org.testcontainers.images.builder.Transferable;
 
 /**
  * How each node's container is defined (not yet started): the image's contract variables, the
- * node's name as its network alias, the data directory on a tmpfs, Docker's init, and node.sh as
+ * access network and the replication network with the node's name as its alias there, the data directory on a tmpfs, Docker's init, and node.sh as
  * the main process; the primary also gets the initdb hook.
  */
 final class NodeContainers {
@@ -44,12 +44,16 @@ final class NodeContainers {
         this.dataDirectory = image.dataDirectory(client);
     }
 
-    /** A node whose container is defined on the cluster's network; its shared resources must exist by now. */
+    /**
+     * A node whose container is defined on the cluster's access network (where Docker publishes its
+     * port) and joins the replication network, with its name as alias, between creation and start;
+     * its shared resources must exist by now.
+     */
     ContainerNode define(String name, ContainerNode.Role role) {
-        GenericContainer<?> container = new GenericContainer<>(image.name());
+        String replicationNetwork = shared.replicationNetwork();
+        GenericContainer<?> container = new NodeContainer(image.name(), client, replicationNetwork, name);
         String archiveVolume = shared.archiveVolume();
         container.withNetwork(shared.network())
-                .withNetworkAliases(name)
                 .withExposedPorts(NodeSettings.PORT)
                 .withLabels(Labels.forNode(clusterId, name))
                 .withEnv(environment(role))
@@ -70,7 +74,7 @@ final class NodeContainers {
             container.withCopyToContainer(Transferable.of(resource("initdb.sh"), 0755),
                     "/docker-entrypoint-initdb.d/hotstandby.sh");
         }
-        return new ContainerNode(name, role, container, client);
+        return new ContainerNode(name, role, container, client, replicationNetwork);
     }
 
     private Map<String, String> environment(ContainerNode.Role role) {
@@ -87,6 +91,26 @@ final class NodeContainers {
         environment.put("HOTSTANDBY_ROLE", role == ContainerNode.Role.PRIMARY ? "primary" : "standby");
         environment.put("HOTSTANDBY_TIMEOUT", String.valueOf(Math.max(1, spec.startTimeout().toSeconds())));
         return environment;
+    }
+
+    /** Joins the replication network between its creation on the access network and its start. */
+    private static final class NodeContainer extends GenericContainer<NodeContainer> {
+        private final transient DockerClient client;
+        private final String replicationNetwork;
+        private final String alias;
+
+        NodeContainer(org.testcontainers.utility.DockerImageName image, DockerClient client, String replicationNetwork, String alias) {
+            super(image);
+            this.client = client;
+            this.replicationNetwork = replicationNetwork;
+            this.alias = alias;
+        }
+
+        @Override
+        protected void containerIsCreated(String containerId) {
+            // before the start: a standby's base backup reaches its upstream by name from the first moment
+            ContainerNode.connect(client, replicationNetwork, containerId, alias);
+        }
     }
 
     /** Readiness is the backend's own business: the initdb exchange, the log line, then a real query. */

@@ -33,6 +33,10 @@ final class NodeSettings {
                 + " network and Docker's port mapping arrive there; pg_hba.conf admits that network only, with the password"));
         conf.append(setting("cluster_name", quote(name), "names the server in ps and in its log"));
         conf.append(setting("log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node"));
+        conf.append(setting("wal_sender_timeout", quote("5s"), "disconnect() is a real network partition here: a WAL"
+                + " sender notices a cut-off standby after this long (60 s by default)"));
+        conf.append(setting("wal_receiver_timeout", quote("5s"), "... and a standby's WAL receiver notices the cut"
+                + " after this long, then retries every wal_retrieve_retry_interval"));
         optionLines.forEach(line -> conf.append(line).append('\n'));
         return conf.toString();
     }

@@ -4,12 +4,15 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What tests do to a running cluster beyond stopping and killing servers: start a server again,
  * promote a standby, rejoin a former primary, cut and restore a standby's link. Changes reach the
- * servers by rewriting their config files and reloading, as an operator would.
+ * servers by rewriting their config files and reloading, as an operator would; a cut is a real
+ * network partition through Docker.
  */
 final class TopologyOperations {
     private final ClusterSpec spec;
@@ -18,6 +21,8 @@ final class TopologyOperations {
     private final NodeConfigFiles configFiles;
     private final NodeConnections connections;
     private final ReplicationSlots slots;
+    /** Disconnected standbys, with the address each had on the replication network before the cut. */
+    private final Map<ContainerNode, Optional<String>> cutAt = new ConcurrentHashMap<>();
 
     TopologyOperations(ClusterSpec spec, Topology topology, NodeConfigFiles configFiles, NodeConnections connections,
                        ReplicationSlots slots) {
@@ -111,26 +116,68 @@ final class TopologyOperations {
         reload(primary);
     }
 
-    /** The cut, as on the local backend: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up and reachable. */
+    /**
+     * A real network partition: the standby leaves the cluster's replication network ({@code docker
+     * network disconnect --force}); both servers stay up, and the test JVM still reaches the standby
+     * through its mapped port (published through the access network, see {@link DockerResources}).
+     * Nothing replicates from the moment this returns. The standby's WAL receiver notices after
+     * {@code wal_receiver_timeout}, the upstream's WAL sender after {@code wal_sender_timeout} (both
+     * short on this backend, see {@link NodeSettings}); until then they show the old connection, as
+     * they would after a real cut.
+     */
     void disconnect(ContainerNode standby) {
-        setPrimaryConnInfo(standby, "ALTER SYSTEM SET primary_conninfo = ''");
+        cutAt.put(standby, Optional.ofNullable(standby.leaveReplicationNetwork()));
+        standby.refreshAddress();
     }
 
-    /** Back to the primary_conninfo of the standby settings. */
+    /**
+     * Back on the replication network under its name; the mapped port is read again. Docker usually
+     * gives the standby another address there: then every replication connection it had is dead
+     * (though both ends may not know yet), so they are ended at once and the WAL receivers retry
+     * after {@code wal_retrieve_retry_interval} instead of waiting for their timeouts.
+     */
     void reconnect(ContainerNode standby) {
-        setPrimaryConnInfo(standby, "ALTER SYSTEM RESET primary_conninfo");
+        Optional<String> before = cutAt.remove(standby);
+        String now = standby.joinReplicationNetwork();
+        standby.refreshAddress();
+        if (before == null || before.isEmpty() || before.get().equals(now)) {
+            return; // the same address: connections that survived the cut carry on, as after a real one
+        }
+        String oldAddress = before.get();
+        // the standby's own ends: its WAL receiver, and WAL senders of standbys cascading from it
+        stopWalSenders(standby, "true");
+        stopWalReceiver(standby);
+        // the other ends: its upstream's WAL sender for it, and the WAL receivers of its followers
+        stopWalSenders(topology.upstreamOf(standby), "client_addr = '" + oldAddress + "'::inet");
+        topology.followersOf(standby).forEach(this::stopWalReceiver);
     }
 
-    private void setPrimaryConnInfo(ContainerNode standby, String alterSystem) {
-        if (major < 13) {
-            throw new UnsupportedOperationException("disconnect and reconnect need PostgreSQL 13 or newer (primary_conninfo"
-                    + " reloads without a restart from 13 on); this cluster runs " + major);
+    private void stopWalSenders(ContainerNode node, String condition) {
+        if (node == null || !node.isServerRunning()) {
+            return;
         }
-        try (Connection connection = connections.open(standby); Statement statement = connection.createStatement()) {
-            statement.execute(alterSystem);
-            statement.execute("SELECT pg_reload_conf()");
+        try (Connection connection = connections.open(node)) {
+            NodeConnections.single(connection, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication WHERE "
+                    + condition);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot change how " + standby.name() + " connects: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot end the stale replication connections on " + node.name() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** SIGTERM, as the server's own shutdown sends it: the startup process starts a new receiver at once. */
+    private void stopWalReceiver(ContainerNode node) {
+        if (!node.isServerRunning()) {
+            return;
+        }
+        String pid;
+        try (Connection connection = connections.open(node)) {
+            pid = NodeConnections.single(connection, "SELECT pid FROM pg_stat_wal_receiver");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the WAL receiver of " + node.name() + ": " + e.getMessage(), e);
+        }
+        if (pid != null) {
+            node.exec("kill -TERM " + Integer.parseInt(pid) + " 2>/dev/null || true");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hotstandby.local;
 
+import dev.hotstandby.spi.JvmOwner;
 import dev.hotstandby.spi.Passwords;
 import dev.hotstandby.ClusterStartException;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,9 +48,7 @@ final class Ownership {
     /** This JVM's directory: whatever is in it goes when the JVM goes. */
     static synchronized Path ownDirectory(Workspace workspace) {
         if (ownDirectory == null) {
-            ProcessHandle self = ProcessHandle.current();
-            long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-            Path dir = Workspace.privateDir(workspace.clusters().resolve(self.pid() + "-" + started));
+            Path dir = Workspace.privateDir(workspace.clusters().resolve(JvmOwner.current()));
             startWatchdog(dir);
             ownDirectory = dir;
         }
@@ -79,20 +77,7 @@ final class Ownership {
     }
 
     private static boolean ownerIsGone(Path ownerDir) {
-        String[] parts = ownerDir.getFileName().toString().split("-");
-        if (parts.length != 2) {
-            return false;
-        }
-        long pid;
-        long started;
-        try {
-            pid = Long.parseLong(parts[0]);
-            started = Long.parseLong(parts[1]);
-        } catch (NumberFormatException notOurs) {
-            return false;
-        }
-        Optional<Instant> running = ProcessHandle.of(pid).flatMap(handle -> handle.info().startInstant());
-        return running.isEmpty() || Math.abs(running.get().toEpochMilli() - started) > 2_000;
+        return JvmOwner.isGone(ownerDir.getFileName().toString());
     }
 
     private static void reap(Path ownerDir) {

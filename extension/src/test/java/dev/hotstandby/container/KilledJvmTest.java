@@ -50,16 +50,16 @@ class KilledJvmTest {
             }
             assertThat(owner).as("the child's output:\n" + output).isNotNull();
             assertThat(ContainersBackendTest.labelled(Labels.OWNER + "=" + owner)).as("the child's cluster")
-                    .hasSize(3); // two containers and the network
+                    .hasSize(4); // two containers and the two networks (replication, access)
 
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(ContainersBackendTest.labelled(Labels.OWNER + "=" + owner)).as("nothing removes them by itself")
-                    .hasSize(3);
+                    .hasSize(4);
 
             int removed = StaleContainerReaper.reap(DockerClientFactory.instance().client());
 
-            assertThat(removed).isGreaterThanOrEqualTo(3);
+            assertThat(removed).isGreaterThanOrEqualTo(4);
             assertThat(ContainersBackendTest.labelled(Labels.OWNER + "=" + owner)).isEmpty();
         } finally {
             child.destroyForcibly();
