@@ -1,11 +1,6 @@
 package dev.hotstandby.benchmark;
 
 import dev.hotstandby.Backend;
-import dev.hotstandby.PostgresCluster;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,55 +15,26 @@ public final class ContainersBenchmark {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        pairUntilReplicatedRow(Backend.CONTAINERS);
-        pairUntilReplicatedRow(Backend.LOCAL);
+        PairTiming.untilReplicatedRow(Backend.CONTAINERS);
+        PairTiming.untilReplicatedRow(Backend.LOCAL);
         List<Long> containers = new ArrayList<>();
         List<Long> local = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            containers.add(pairUntilReplicatedRow(Backend.CONTAINERS));
-            local.add(pairUntilReplicatedRow(Backend.LOCAL));
+            containers.add(PairTiming.untilReplicatedRow(Backend.CONTAINERS));
+            local.add(PairTiming.untilReplicatedRow(Backend.LOCAL));
         }
-        long containersMedian = median(containers);
-        long localMedian = median(local);
+        long containersMedian = PairTiming.median(containers);
+        long localMedian = PairTiming.median(local);
         System.out.printf("runs: %d, image %s, PostgreSQL %s%n", runs,
                 System.getProperty("hotstandby.image", "postgres:<major>"), System.getProperty("hotstandby.version", "default"));
         System.out.printf("containers primary + 1 standby, start -> row readable on standby: median %7.1f ms %s%n",
-                containersMedian / 1e6, millis(containers));
+                containersMedian / 1e6, PairTiming.millis(containers));
         System.out.printf("local      primary + 1 standby, start -> row readable on standby: median %7.1f ms %s%n",
-                localMedian / 1e6, millis(local));
+                localMedian / 1e6, PairTiming.millis(local));
         System.out.printf("ratio (containers / local): %.1f%n", (double) containersMedian / localMedian);
     }
 
-    private static long pairUntilReplicatedRow(Backend backend) throws SQLException {
-        long started = System.nanoTime();
-        try (PostgresCluster cluster = PostgresCluster.builder().backend(backend).standbys(1).start();
-             Connection primary = cluster.primary().dataSource().getConnection();
-             Connection standby = cluster.standby(0).dataSource().getConnection();
-             Statement onPrimary = primary.createStatement();
-             Statement onStandby = standby.createStatement()) {
-            onPrimary.execute("CREATE TABLE bench (val int); INSERT INTO bench VALUES (42)");
-            while (!rowVisible(onStandby)) {
-                Thread.onSpinWait();
-            }
-            return System.nanoTime() - started;
-        }
-    }
 
-    private static boolean rowVisible(Statement standby) {
-        try (ResultSet rows = standby.executeQuery("SELECT val FROM bench")) {
-            return rows.next();
-        } catch (SQLException tableNotReplicatedYet) {
-            return false;
-        }
-    }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
 
-    private static String millis(List<Long> values) {
-        return values.stream().map(v -> String.format("%.0f", v / 1e6)).toList().toString();
-    }
 }

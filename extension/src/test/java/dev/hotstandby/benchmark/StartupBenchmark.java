@@ -1,13 +1,9 @@
 package dev.hotstandby.benchmark;
 
-import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.Backend;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,49 +23,28 @@ public final class StartupBenchmark {
         Path scratch = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
                 "hotstandby-bench-");
         try {
-            pairUntilReplicatedRow();
+            PairTiming.untilReplicatedRow(Backend.LOCAL);
             zonkySingleNode(scratch.resolve("warmup"));
             List<Long> pair = new ArrayList<>();
             List<Long> zonky = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
-                pair.add(pairUntilReplicatedRow());
+                pair.add(PairTiming.untilReplicatedRow(Backend.LOCAL));
                 zonky.add(zonkySingleNode(scratch.resolve("run-" + run)));
             }
-            long pairMedian = median(pair);
-            long zonkyMedian = median(zonky);
+            long pairMedian = PairTiming.median(pair);
+            long zonkyMedian = PairTiming.median(zonky);
             System.out.printf("runs: %d (data on %s)%n", runs, scratch.getParent());
             System.out.printf("hotstandby primary + 1 standby, start -> row readable on standby: median %.1f ms %s%n",
-                    pairMedian / 1e6, millis(pair));
+                    pairMedian / 1e6, PairTiming.millis(pair));
             System.out.printf("zonky EmbeddedPostgres single node start:                        median %.1f ms %s%n",
-                    zonkyMedian / 1e6, millis(zonky));
+                    zonkyMedian / 1e6, PairTiming.millis(zonky));
             System.out.printf("ratio (hotstandby pair / zonky single node): %.3f%n", (double) pairMedian / zonkyMedian);
         } finally {
             deleteTree(scratch);
         }
     }
 
-    private static long pairUntilReplicatedRow() throws SQLException {
-        long started = System.nanoTime();
-        try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).start();
-             Connection primary = cluster.primary().dataSource().getConnection();
-             Connection standby = cluster.standby(0).dataSource().getConnection();
-             Statement onPrimary = primary.createStatement();
-             Statement onStandby = standby.createStatement()) {
-            onPrimary.execute("CREATE TABLE bench (val int); INSERT INTO bench VALUES (42)");
-            while (!rowVisible(onStandby)) {
-                Thread.onSpinWait();
-            }
-            return System.nanoTime() - started;
-        }
-    }
 
-    private static boolean rowVisible(Statement standby) {
-        try (ResultSet rows = standby.executeQuery("SELECT val FROM bench")) {
-            return rows.next();
-        } catch (SQLException tableNotReplicatedYet) {
-            return false;
-        }
-    }
 
     private static long zonkySingleNode(Path dataDir) throws Exception {
         long started = System.nanoTime();
@@ -78,15 +53,7 @@ public final class StartupBenchmark {
         }
     }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
 
-    private static String millis(List<Long> values) {
-        return values.stream().map(v -> String.format("%.0f", v / 1e6)).toList().toString();
-    }
 
     private static void deleteTree(Path root) throws Exception {
         try (Stream<Path> paths = Files.walk(root)) {
