@@ -37,27 +37,7 @@ if [ "$built_hash" = "$recipe_hash" ]; then
   echo "present (recipe $recipe_hash)"
 else
   if ! docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-    mirror="${HOTSTANDBY_DEBIAN_MIRROR:-}"
-    [ -n "$mirror" ] || mirror=$(debian_mirror | awk 'NR == 1')
-    if [ -z "$mirror" ]; then
-      echo "no Debian mirror serving $SUITE in /etc/apt/sources.list or /etc/apt/sources.list.d/;" \
-           "set HOTSTANDBY_DEBIAN_MIRROR to one" >&2
-      exit 1
-    fi
-    rootfs=$(mktemp -d /var/tmp/hotstandby-rootfs.XXXXXX)
-    cleanup() {
-      # debootstrap mounts /proc and /sys inside; never delete through a mount left by a failure
-      grep -o " $rootfs/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
-      rm -rf --one-file-system "$rootfs"
-    }
-    trap cleanup EXIT
-    echo "debootstrap $SUITE with postgresql-$PG_MAJOR from $mirror"
-    debootstrap --variant=minbase --include="postgresql-$PG_MAJOR" "$SUITE" "$rootfs" "$mirror" \
-      >"$rootfs.log" 2>&1 || { tail -n 40 "$rootfs.log" >&2; exit 1; }
-    rm -f "$rootfs.log"
-    tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$BASE_IMAGE"
-    cleanup
-    trap - EXIT
+    import_debian_base "$BASE_IMAGE" "postgresql-$PG_MAJOR"
   fi
   docker build --quiet --tag "$IMAGE" --label "dev.hotstandby.recipe=$recipe_hash" \
     --build-arg "BASE=$BASE_IMAGE" --build-arg "PG_MAJOR=$PG_MAJOR" "$RECIPE"

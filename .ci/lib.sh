@@ -44,3 +44,27 @@ debian_mirror() {
     | sed -E 's/\[[^]]*\]//' \
     | awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2 }' || true
 }
+
+# Makes a Docker image from a minimal Debian $SUITE with the given packages (comma-separated),
+# fetched by debootstrap from this machine's own mirror: no container registry is needed.
+import_debian_base() {
+  local image="$1" packages="$2" mirror rootfs
+  mirror="${HOTSTANDBY_DEBIAN_MIRROR:-}"
+  [ -n "$mirror" ] || mirror=$(debian_mirror | awk 'NR == 1')
+  if [ -z "$mirror" ]; then
+    echo "no Debian mirror serving $SUITE in /etc/apt/sources.list or /etc/apt/sources.list.d/;" \
+         "set HOTSTANDBY_DEBIAN_MIRROR to one" >&2
+    exit 1
+  fi
+  rootfs=$(mktemp -d /var/tmp/hotstandby-rootfs.XXXXXX)
+  # debootstrap mounts /proc and /sys inside; never delete through a mount left by a failure
+  trap 'grep -o " '"$rootfs"'/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true;
+        rm -rf --one-file-system "'"$rootfs"'" "'"$rootfs"'.log"' EXIT
+  echo "debootstrap $SUITE (minbase + $packages) from $mirror"
+  debootstrap --variant=minbase --include="$packages" "$SUITE" "$rootfs" "$mirror" \
+    >"$rootfs.log" 2>&1 || { tail -n 40 "$rootfs.log" >&2; exit 1; }
+  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$image"
+  grep -o " $rootfs/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
+  rm -rf --one-file-system "$rootfs" "$rootfs.log"
+  trap - EXIT
+}

@@ -49,28 +49,9 @@ docker version --format 'client {{.Client.Version}}, server {{.Server.Version}} 
 
 # A minimal Debian with everything the Dockerfile wants, so building FROM it needs no network.
 build_minimal_base() {
-  local mirror rootfs t
-  mirror="${HOTSTANDBY_DEBIAN_MIRROR:-}"
-  [ -n "$mirror" ] || mirror=$(debian_mirror | awk 'NR == 1')
-  if [ -z "$mirror" ]; then
-    echo "no Debian mirror serving $SUITE in /etc/apt/sources.list or /etc/apt/sources.list.d/;" \
-         "set HOTSTANDBY_DEBIAN_MIRROR to one" >&2
-    exit 1
-  fi
-  rootfs=$(mktemp -d /var/tmp/hotstandby-rootfs.XXXXXX)
-  cleanup_rootfs() {
-    # debootstrap mounts /proc and /sys inside; never delete through a mount left by a failure
-    grep -o " $rootfs/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
-    rm -rf --one-file-system "$rootfs" "$rootfs.log"
-  }
-  trap cleanup_rootfs EXIT
+  local t
   t=$(now)
-  echo "debootstrap $SUITE (minbase + $MINIMAL_PACKAGES) from $mirror"
-  debootstrap --variant=minbase --include="$MINIMAL_PACKAGES" "$SUITE" "$rootfs" "$mirror" \
-    >"$rootfs.log" 2>&1 || { tail -n 40 "$rootfs.log" >&2; exit 1; }
-  tar -C "$rootfs" -c . | docker import -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' - "$MINIMAL_BASE"
-  cleanup_rootfs
-  trap - EXIT
+  import_debian_base "$MINIMAL_BASE" "$MINIMAL_PACKAGES"
   echo "built $MINIMAL_BASE in $(since "$t")"
 }
 
