@@ -3,28 +3,22 @@ package dev.hotstandby.local;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A JVM started by a test on the test's own classpath (by default running the CLI), with its
- * stdout and stderr captured together. Also the few process and directory helpers that the tests
- * starting such JVMs share. {@link #close()} kills the JVM, so a failing test leaks no process.
+ * stdout and stderr captured together. {@link #close()} kills the JVM, so a failing test leaks no
+ * process.
  */
 final class ChildJvm implements AutoCloseable {
     static final String CLI = "dev.hotstandby.cli.Main";
@@ -51,53 +45,6 @@ final class ChildJvm implements AutoCloseable {
         return ProcessHandle.current().info().command()
                 .filter(command -> Files.isExecutable(Path.of(command)))
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    /** The entries of this JVM's classpath (surefire sets java.class.path to the whole test classpath). */
-    static List<Path> classpath() {
-        return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !entry.isBlank())
-                .map(Path::of)
-                .toList();
-    }
-
-    /**
-     * Copies this JVM's classpath into {@code target}, each entry into a numbered folder, all
-     * readable by everyone: the class directories (so a build rewriting target/ meanwhile cannot
-     * pull classes from under a child JVM) and, if {@code jarsToo}, the jars; other jars stay put.
-     */
-    static List<Path> copyOfClasspath(Path target, boolean jarsToo) {
-        try {
-            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-            List<Path> entries = new ArrayList<>();
-            for (Path entry : classpath()) {
-                if (!Files.exists(entry) || !jarsToo && !Files.isDirectory(entry)) {
-                    entries.add(entry);
-                    continue;
-                }
-                Path copy = Files.createDirectory(target.resolve(String.valueOf(entries.size())))
-                        .resolve(entry.getFileName().toString());
-                try (Stream<Path> paths = Files.walk(entry)) {
-                    for (Path path : (Iterable<Path>) paths::iterator) {
-                        Files.copy(path, copy.resolve(entry.relativize(path).toString()));
-                    }
-                }
-                entries.add(copy);
-            }
-            try (Stream<Path> all = Files.walk(target)) {
-                for (Path path : (Iterable<Path>) all::iterator) {
-                    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(
-                            Files.isDirectory(path) ? "rwxr-xr-x" : "rw-r--r--"));
-                }
-            }
-            return entries;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the classpath to " + target, e);
-        }
-    }
-
-    static String joined(List<Path> entries) {
-        return String.join(File.pathSeparator, entries.stream().map(Path::toString).toList());
     }
 
     /** {@code java <options> -cp <classpath> <CLI> <args>}: light options, the machine has few cores. */
@@ -200,7 +147,7 @@ final class ChildJvm implements AutoCloseable {
             fail("interrupted while waiting for %s", this);
         }
         // let the pump read the last lines
-        awaitTrue(Duration.ofSeconds(5), () -> outputComplete);
+        Processes.awaitTrue(Duration.ofSeconds(5), () -> outputComplete);
         return process.exitValue();
     }
 
@@ -238,103 +185,6 @@ final class ChildJvm implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             killed();
-        }
-    }
-
-    /**
-     * Running, not merely present: a killed orphan stays a zombie until init reaps it, which some
-     * container inits do late or never, and {@link ProcessHandle#isAlive()} counts zombies as alive.
-     */
-    static boolean isRunning(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-            // pid (comm) state ...; comm may hold spaces and parentheses, the state follows the last ')'
-            String afterCommand = stat.substring(stat.lastIndexOf(')') + 1).trim();
-            return !afterCommand.startsWith("Z") && !afterCommand.startsWith("X");
-        } catch (IOException gone) {
-            return process.isAlive();
-        }
-    }
-
-    static List<ProcessHandle> running(Collection<ProcessHandle> processes) {
-        return processes.stream().filter(ChildJvm::isRunning).toList();
-    }
-
-    static String describe(Collection<ProcessHandle> processes) {
-        return String.join("\n", processes.stream()
-                .map(process -> process.pid() + " " + process.info().commandLine().orElse("?")).toList());
-    }
-
-    /** Polls every 100 ms until {@code condition} holds or {@code timeout} passes; returns whether it held. */
-    static boolean awaitTrue(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return condition.getAsBoolean();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return condition.getAsBoolean();
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Stops whatever of {@code processes} still runs (cleanup after a failed test): SIGTERM first,
-     * which lets a server end its children and remove its shared memory, then SIGKILL.
-     */
-    static void stopAll(Collection<ProcessHandle> processes) {
-        List<ProcessHandle> left = running(processes);
-        left.forEach(ProcessHandle::destroy);
-        if (!awaitTrue(Duration.ofSeconds(10), () -> running(left).isEmpty())) {
-            running(left).forEach(ProcessHandle::destroyForcibly);
-            awaitTrue(Duration.ofSeconds(10), () -> running(left).isEmpty());
-        }
-    }
-
-    /**
-     * A fresh directory with a short path (socket paths live below it and must stay under 107
-     * bytes): on tmpfs when there is one, like the default data root.
-     */
-    static Path shortTempDir(String prefix) {
-        Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            return Files.createTempDirectory(base, prefix);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Deletes a tree, retrying briefly in case a dying process still writes into it. */
-    static void deleteTree(Path root) {
-        if (root == null) {
-            return;
-        }
-        IOException last = null;
-        for (int attempt = 0; attempt < 20 && Files.exists(root); attempt++) {
-            try (Stream<Path> paths = Files.walk(root)) {
-                for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(path);
-                }
-            } catch (IOException | UncheckedIOException e) {
-                last = e instanceof IOException io ? io : ((UncheckedIOException) e).getCause();
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        if (Files.exists(root)) {
-            throw new UncheckedIOException("cannot delete " + root, last);
         }
     }
 }

@@ -34,7 +34,7 @@ class OrdinaryUserTest {
                 cli.close();
             }
         } finally {
-            tempDirs.forEach(ChildJvm::deleteTree);
+            tempDirs.forEach(TempTrees::deleteTree);
         }
     }
 
@@ -49,7 +49,7 @@ class OrdinaryUserTest {
             Path data = ownedByNobody(Files.createDirectory(home.resolve("d")));
             Path cache = ownedByNobody(Files.createDirectory(home.resolve("c")));
             // every entry, jars too: root's ~/.m2 is not readable by others
-            String classpath = ChildJvm.joined(ChildJvm.copyOfClasspath(tempDir("hscp"), true));
+            String classpath = ClasspathCopy.joined(ClasspathCopy.copyOfClasspath(tempDir("hscp"), true));
             List<String> command = new ArrayList<>(List.of(setpriv.toString(), "--reuid=" + NOBODY,
                     "--regid=" + NOBODY, "--clear-groups"));
             command.addAll(ChildJvm.cliCommand(List.of("-D" + Workspace.DATA_DIR_PROPERTY + "=" + data,
@@ -62,7 +62,7 @@ class OrdinaryUserTest {
         } else {
             Path data = tempDir("hsu");
             cli = ChildJvm.start(ChildJvm.cliCommand(List.of("-D" + Workspace.DATA_DIR_PROPERTY + "=" + data),
-                    ChildJvm.joined(ChildJvm.copyOfClasspath(tempDir("hscp"), false)), args));
+                    ClasspathCopy.joined(ClasspathCopy.copyOfClasspath(tempDir("hscp"), false)), args));
         }
 
         int status = cli.awaitExit(RUN_TIMEOUT);
@@ -74,7 +74,7 @@ class OrdinaryUserTest {
     }
 
     private Path tempDir(String prefix) {
-        Path dir = ChildJvm.shortTempDir(prefix);
+        Path dir = TempTrees.shortTempDir(prefix);
         tempDirs.add(dir);
         return dir;
     }

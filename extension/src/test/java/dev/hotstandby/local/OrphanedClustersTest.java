@@ -39,21 +39,21 @@ class OrphanedClustersTest {
 
     @BeforeEach
     void privateDataRootAndClasses() {
-        dataRoot = ChildJvm.shortTempDir("hso");
-        classes = ChildJvm.shortTempDir("hsc");
-        classpath = ChildJvm.joined(ChildJvm.copyOfClasspath(classes, false));
+        dataRoot = TempTrees.shortTempDir("hso");
+        classes = TempTrees.shortTempDir("hsc");
+        classpath = ClasspathCopy.joined(ClasspathCopy.copyOfClasspath(classes, false));
     }
 
     @AfterEach
     void killEverythingAndDeleteTheDataRoot() {
         try {
             children.forEach(ChildJvm::close);
-            ChildJvm.stopAll(servers);
+            Processes.stopAll(servers);
         } finally {
             try {
-                ChildJvm.deleteTree(dataRoot);
+                TempTrees.deleteTree(dataRoot);
             } finally {
-                ChildJvm.deleteTree(classes);
+                TempTrees.deleteTree(classes);
             }
         }
     }
@@ -66,11 +66,11 @@ class OrphanedClustersTest {
 
         cli.kill();
 
-        assertThat(ChildJvm.awaitTrue(GONE_TIMEOUT, () -> ChildJvm.running(postmasters).isEmpty()))
+        assertThat(Processes.awaitTrue(GONE_TIMEOUT, () -> Processes.running(postmasters).isEmpty()))
                 .as("the watchdog stops the servers of a JVM killed with SIGKILL; still running after %s:%n%s",
-                        GONE_TIMEOUT, ChildJvm.describe(ChildJvm.running(postmasters)))
+                        GONE_TIMEOUT, Processes.describe(Processes.running(postmasters)))
                 .isTrue();
-        assertThat(ChildJvm.awaitTrue(GONE_TIMEOUT, () -> !Files.exists(ownerDir)))
+        assertThat(Processes.awaitTrue(GONE_TIMEOUT, () -> !Files.exists(ownerDir)))
                 .as("the watchdog removes the dead JVM's directory %s; left: %s", ownerDir, listing(ownerDir))
                 .isTrue();
     }
@@ -84,12 +84,12 @@ class OrphanedClustersTest {
         assertThat(watchdogs).as("the CLI JVM's watchdog among its processes").hasSize(1);
 
         watchdogs.get(0).destroyForcibly();
-        assertThat(ChildJvm.awaitTrue(Duration.ofSeconds(10), () -> ChildJvm.running(watchdogs).isEmpty()))
+        assertThat(Processes.awaitTrue(Duration.ofSeconds(10), () -> Processes.running(watchdogs).isEmpty()))
                 .as("the watchdog dies of SIGKILL").isTrue();
         cli.kill();
         pauseLongEnoughForAWatchdogToAct();
 
-        assertThat(ChildJvm.running(postmasters))
+        assertThat(Processes.running(postmasters))
                 .as("with its watchdog killed first, nothing stops the dead JVM's servers")
                 .containsExactlyInAnyOrderElementsOf(postmasters);
         assertThat(ownerDir).as("the dead JVM's directory is still there").isDirectory();
@@ -98,10 +98,10 @@ class OrphanedClustersTest {
         int status = next.awaitExit(START_TIMEOUT);
         assertThat(status).as("the next start on the same data root; its output:%n%s", next.output()).isZero();
 
-        assertThat(ChildJvm.awaitTrue(REAPED_TIMEOUT, () -> ChildJvm.running(postmasters).isEmpty()))
+        assertThat(Processes.awaitTrue(REAPED_TIMEOUT, () -> Processes.running(postmasters).isEmpty()))
                 .as("the next cluster start reaps the orphaned servers; still running %s after it exited:%n%s"
                                 + "%nwhat is left of the dead JVM's directory:%n%s%nthe next start's output:%n%s",
-                        REAPED_TIMEOUT, ChildJvm.describe(ChildJvm.running(postmasters)), listing(ownerDir), next.output())
+                        REAPED_TIMEOUT, Processes.describe(Processes.running(postmasters)), listing(ownerDir), next.output())
                 .isTrue();
         assertThat(ownerDir).as("the dead JVM's directory, removed by the reaper").doesNotExist();
     }
@@ -125,7 +125,7 @@ class OrphanedClustersTest {
         servers.addAll(postmasters);
         assertThat(postmasters)
                 .as("a primary and a standby postmaster among the processes of %s:%n%s", cli,
-                        ChildJvm.describe(cli.handle().descendants().toList()))
+                        Processes.describe(cli.handle().descendants().toList()))
                 .hasSize(2);
         postmasters.forEach(postmaster -> assertThat(postmaster.info().commandLine().orElseThrow())
                 .as("a server of this test's data root").contains(dataRoot.toString()));
