@@ -1,5 +1,6 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,7 @@ import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
@@ -61,11 +60,5 @@ class AsynchronousLossReportTest {
         System.out.println("AsynchronousLossReportTest: " + report);
 
         assertTrue(lost >= 0 && lost <= WRITES, report);
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.execute;
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,7 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
@@ -136,17 +137,5 @@ class FailoverWalkthroughTest {
         assertEquals("primary:streaming", query(newMaster.dataSource(),
                 "SELECT string_agg(application_name || ':' || state, ',') FROM pg_stat_replication"));
         assertEquals("streaming", query(oldMaster.dataSource(), "SELECT status FROM pg_stat_wal_receiver"));
-    }
-
-    private static void execute(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

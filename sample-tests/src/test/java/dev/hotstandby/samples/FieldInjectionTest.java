@@ -49,7 +49,7 @@ class FieldInjectionTest {
 
     @Test
     void connectionFieldReadsFromTheStandby() throws Exception {
-        assertEquals("/home", WhatReplicatesTest.single(standbyConnection, "SELECT page FROM visits"));
-        assertEquals("t", WhatReplicatesTest.single(standbyConnection, "SELECT pg_is_in_recovery()"));
+        assertEquals("/home", Sql.single(standbyConnection, "SELECT page FROM visits"));
+        assertEquals("t", Sql.single(standbyConnection, "SELECT pg_is_in_recovery()"));
     }
 }

@@ -1,6 +1,6 @@
 package dev.hotstandby.samples;
 
-import static dev.hotstandby.samples.WhatReplicatesTest.single;
+import static dev.hotstandby.samples.Sql.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotstandby.PostgresCluster;

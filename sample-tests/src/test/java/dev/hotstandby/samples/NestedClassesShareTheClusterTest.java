@@ -33,7 +33,7 @@ class NestedClassesShareTheClusterTest {
         void seesWhatTheOuterClassWrote(@Standby Connection standby, PostgresCluster cluster) throws Exception {
             assertEquals(outerCluster.primary().port(), cluster.primary().port(), "same cluster");
             cluster.awaitReplication();
-            assertEquals("7", WhatReplicatesTest.single(standby, "SELECT val FROM shared"));
+            assertEquals("7", Sql.single(standby, "SELECT val FROM shared"));
         }
 
         @Nested

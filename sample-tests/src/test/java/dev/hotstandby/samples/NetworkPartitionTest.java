@@ -1,6 +1,6 @@
 package dev.hotstandby.samples;
 
-import static dev.hotstandby.samples.WhatReplicatesTest.single;
+import static dev.hotstandby.samples.Sql.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

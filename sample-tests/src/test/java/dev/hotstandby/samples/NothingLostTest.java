@@ -1,14 +1,13 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,11 +42,5 @@ class NothingLostTest {
         assertEquals(String.valueOf(WRITES), query(promoted.dataSource(), "SELECT count(*) FROM acked"));
         assertEquals("0", query(promoted.dataSource(), "SELECT count(*) FROM generate_series(1, " + WRITES + ") AS g(id)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM acked WHERE acked.id = g.id)"), "acknowledged rows lost");
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

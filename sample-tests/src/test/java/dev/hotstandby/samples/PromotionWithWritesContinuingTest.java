@@ -1,16 +1,14 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.execute;
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,17 +49,5 @@ class PromotionWithWritesContinuingTest {
         // ... and it has the rows written after the promotion.
         assertEquals("20", query(follower.dataSource(), "SELECT count(*) FROM payments"));
         assertEquals("2100", query(follower.dataSource(), "SELECT sum(amount) FROM payments"));
-    }
-
-    private static void execute(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.execute;
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +14,7 @@ import dev.hotstandby.ReplicationTimeoutException;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import dev.hotstandby.junit.Primary;
 import dev.hotstandby.junit.Standby;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,17 +75,5 @@ class ReplayLagTest {
         cluster.applyDelay(standby, Duration.ZERO);   // lifted: the waiting commit is applied right away
         cluster.awaitReplication();
         assertEquals("1", query(standby.dataSource(), "SELECT count(*) FROM delayed_orders"));
-    }
-
-    private static void execute(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

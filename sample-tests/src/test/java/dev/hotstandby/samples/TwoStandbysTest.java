@@ -39,7 +39,7 @@ class TwoStandbysTest {
         }
         cluster.awaitReplication();
 
-        assertEquals("42", WhatReplicatesTest.single(first, "SELECT val FROM tab"));
-        assertEquals("42", WhatReplicatesTest.single(second, "SELECT val FROM tab"));
+        assertEquals("42", Sql.single(first, "SELECT val FROM tab"));
+        assertEquals("42", Sql.single(second, "SELECT val FROM tab"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.execute;
+import static dev.hotstandby.samples.Sql.query;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +12,8 @@ import dev.hotstandby.junit.PostgresStandbyCluster;
 import dev.hotstandby.junit.Primary;
 import dev.hotstandby.junit.Standby;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -74,17 +74,5 @@ class WalArchiveCatchUpTest {
         assertEquals("60000", query(standby.dataSource(), "SELECT count(*) FROM measurements"));
         String log = String.join("\n", standby.logTail(400));
         assertTrue(log.contains("restored log file"), "the standby restored WAL from the archive:\n" + log);
-    }
-
-    private static void execute(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static String query(DataSource database, String sql) throws SQLException {
-        try (Connection connection = database.getConnection()) {
-            return WhatReplicatesTest.single(connection, sql);
-        }
     }
 }

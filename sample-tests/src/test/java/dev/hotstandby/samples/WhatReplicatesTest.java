@@ -1,5 +1,6 @@
 package dev.hotstandby.samples;
 
+import static dev.hotstandby.samples.Sql.single;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotstandby.PostgresCluster;
@@ -7,8 +8,6 @@ import dev.hotstandby.junit.PostgresStandbyCluster;
 import dev.hotstandby.junit.Primary;
 import dev.hotstandby.junit.Standby;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +61,5 @@ class WhatReplicatesTest {
         // so the standby's last_value is at least what the primary handed out.
         long onStandby = Long.parseLong(single(standby, "SELECT last_value FROM invoice_numbers"));
         assertEquals(true, onStandby >= 1004, "standby last_value " + onStandby + " should be at least 1004");
-    }
-
-    static String single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
     }
 }
