@@ -10,8 +10,10 @@ public enum Backend {
     LOCAL,
     /** One container per node, through Testcontainers. */
     CONTAINERS,
-    /** Vagrant machines provisioned over SSH. */
-    VAGRANT;
+    /** Vagrant machines provisioned over SSH: {@code vagrant up} from the library, {@code vagrant destroy} after. */
+    VAGRANT,
+    /** Existing hosts provisioned over SSH ({@link SshHosts}). */
+    SSH;
 
     /** Parses a value of the {@code hotstandby.backend} system property, case-insensitively. */
     static Backend parse(String value, String source) {

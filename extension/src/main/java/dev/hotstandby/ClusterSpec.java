@@ -9,9 +9,11 @@ import java.util.Properties;
  * @param owner names who asked, for messages: {@code "@PostgresStandbyCluster on [OrdersIT]"}
  * @param image the container image of {@link Backend#CONTAINERS}; {@code ""} means the official
  *              {@code postgres:<major>}; other backends ignore it
+ * @param hosts the hosts of {@link Backend#SSH}, or null: then the file named by {@value SshHosts#PROPERTY};
+ *              other backends ignore it
  */
 public record ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
-                          Duration startTimeout, String image) {
+                          Duration startTimeout, String image, SshHosts hosts) {
 
     /** Enough for any reasonable test, and well above what two cores can run side by side. */
     public static final int MAX_STANDBYS = 8;
@@ -24,6 +26,17 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
     public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
                        Duration startTimeout) {
         this(owner, standbys, major, backend, replication, startTimeout, "");
+    }
+
+    /** A spec without hosts of its own. */
+    public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
+                       Duration startTimeout, String image) {
+        this(owner, standbys, major, backend, replication, startTimeout, image, null);
+    }
+
+    /** The same spec on these hosts ({@link Backend#SSH}). */
+    public ClusterSpec withHosts(SshHosts hosts) {
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts);
     }
 
     public ClusterSpec {

@@ -52,14 +52,11 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     private static ClusterBackend backendFor(ClusterSpec spec) {
-        if (spec.backend() == Backend.LOCAL) {
-            return new LocalBackend();
-        }
-        if (spec.backend() == Backend.CONTAINERS) {
-            return new dev.hotstandby.container.ContainersBackend();
-        }
-        throw new ClusterConfigurationException(spec.owner() + ": backend " + spec.backend()
-                + " is not available yet; use Backend.LOCAL (or -D" + ClusterSpec.BACKEND_PROPERTY + "=local)");
+        return switch (spec.backend()) {
+            case LOCAL -> new LocalBackend();
+            case CONTAINERS -> new dev.hotstandby.container.ContainersBackend();
+            case VAGRANT, SSH -> new dev.hotstandby.machines.MachinesBackend();
+        };
     }
 
     public ClusterSpec spec() {
@@ -296,6 +293,7 @@ public final class PostgresCluster implements AutoCloseable {
         private boolean replicationSlots;
         private Duration startTimeout = Duration.ofSeconds(60);
         private String image = "";
+        private SshHosts hosts;
 
         private Builder() {
         }
@@ -372,6 +370,12 @@ public final class PostgresCluster implements AutoCloseable {
         }
 
         /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
+        /** The hosts of {@link Backend#SSH}; without them, the file the system property {@value SshHosts#PROPERTY} names. */
+        public Builder hosts(SshHosts hosts) {
+            this.hosts = hosts;
+            return this;
+        }
+
         public Builder describedAs(String owner) {
             this.owner = owner;
             return this;
@@ -387,7 +391,7 @@ public final class PostgresCluster implements AutoCloseable {
             ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
                     archiving, replicationSlots);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
-                    System.getProperties());
+                    System.getProperties()).withHosts(hosts);
         }
     }
 }

@@ -15,10 +15,19 @@ public final class ReplicationSettings {
     private final ClusterSpec spec;
     /** The cluster's WAL archive as the servers see it; used only with archiving = true. */
     private final String archive;
+    /** What stores a finished segment ({@code %p}, {@code %f}) into the archive. */
+    private final String archiveCommand;
 
+    /** One archive every node can write to directly (a shared directory or volume). */
     public ReplicationSettings(ClusterSpec spec, String archive) {
+        this(spec, archive, "test ! -f " + archive + "/%f && cp %p " + archive + "/%f");
+    }
+
+    /** Each node restores from {@code archive}; {@code archiveCommand} fills it (and others, e.g. over rsync). */
+    public ReplicationSettings(ClusterSpec spec, String archive, String archiveCommand) {
         this.spec = spec;
         this.archive = archive;
+        this.archiveCommand = archiveCommand;
     }
 
     /**
@@ -75,8 +84,7 @@ public final class ReplicationSettings {
         }
         return List.of(
                 line("archive_mode", "on", "archiving = true (a standby archives once promoted)"),
-                line("archive_command", quote("test ! -f " + archive + "/%f && cp %p " + archive + "/%f"),
-                        "into the cluster's archive, never overwriting a segment"),
+                line("archive_command", quote(archiveCommand), "into the cluster's archive, never overwriting a segment"),
                 line("restore_command", quote("cp " + archive + "/%f %p"),
                         "a standby takes from the archive what streaming cannot give it"));
     }

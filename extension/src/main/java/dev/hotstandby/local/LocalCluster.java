@@ -40,12 +40,14 @@ final class LocalCluster implements RunningCluster {
     private final Map<LocalNode, LocalNode> upstreams = new ConcurrentHashMap<>();
     private final String password = Passwords.generate();
     private final int major;
+    private final PostgresBinaries binaries;
     private final NodeConfigs configs;
     private boolean closed;
 
-    private LocalCluster(ClusterSpec spec, int major, Path directory, Workspace workspace) {
+    private LocalCluster(ClusterSpec spec, PostgresBinaries binaries, Path directory, Workspace workspace) {
         this.spec = spec;
-        this.major = major;
+        this.major = binaries.major();
+        this.binaries = binaries;
         this.directory = directory;
         this.sockets = directory.resolve("s");
         this.workspace = workspace;
@@ -54,9 +56,9 @@ final class LocalCluster implements RunningCluster {
 
     static LocalCluster start(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace,
                               PortReservations ports) {
-        LocalCluster cluster = new LocalCluster(spec, binaries.major(), Ownership.newClusterDirectory(workspace), workspace);
+        LocalCluster cluster = new LocalCluster(spec, binaries, Ownership.newClusterDirectory(workspace), workspace);
         try {
-            cluster.boot(binaries, template, ports);
+            cluster.boot(template, ports);
             OPEN.add(cluster);
             return cluster;
         } catch (RuntimeException | Error failure) {
@@ -70,7 +72,7 @@ final class LocalCluster implements RunningCluster {
         }
     }
 
-    private void boot(PostgresBinaries binaries, Template template, PortReservations ports) {
+    private void boot(Template template, PortReservations ports) {
         Workspace.privateDir(sockets);
         nodes.add(new LocalNode(ClusterSpec.PRIMARY_NAME, LocalNode.Role.PRIMARY, directory.resolve(ClusterSpec.PRIMARY_NAME),
                 binaries, ports.reserve()));
@@ -238,13 +240,73 @@ final class LocalCluster implements RunningCluster {
     }
 
     /**
-     * Re-seeds a former primary from the current primary with the low-level backup API and starts
-     * it as a standby. (pg_rewind would copy less, but the embedded binaries do not ship it.)
+     * Turns a former primary into a standby of the current primary: pg_rewind where the binaries
+     * have it, else (or if it fails) a re-seed with the low-level backup API.
      */
     @Override
     public synchronized void rejoin(NodeRuntime node) {
         LocalNode rejoining = local(node);
         LocalNode primary = primary();
+        if (!(Rewind.available(binaries) && rewind(rejoining, primary))) {
+            reseed(rejoining, primary);
+        }
+        rejoining.setRole(LocalNode.Role.STANDBY);
+        upstreams.put(rejoining, primary);
+        if (spec.replication().replicationSlots()) {
+            createSlot(rejoining, primary);
+        }
+        // after a rewind this also replaces the primary's node.conf and standby.conf, which came along
+        configs.configure(rejoining);
+        rejoining.startAndAwaitReady(spec.startTimeout());
+        awaitStreaming(rejoining, primary);
+        primary.writeNodeConf(sockets, configs.nodeSettings(primary));
+        reload(primary);
+    }
+
+    /**
+     * Ready is not enough: a node still ahead on the old timeline is ready too, but its upstream
+     * never lets it stream. pg_stat_replication there has to say so.
+     */
+    private void awaitStreaming(LocalNode standby, LocalNode upstream) {
+        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        try (SocketSession session = SocketSession.open(sockets, upstream.port(), TemplateCache.SUPERUSER)) {
+            while (!"streaming".equals(session.query("SELECT state FROM pg_stat_replication WHERE application_name = '"
+                    + standby.name() + "'"))) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new ClusterStartException(standby.name() + " does not stream from " + upstream.name()
+                            + " within " + spec.startTimeout() + ":\n" + String.join("\n", standby.logTail(30)));
+                }
+                TemplateCache.sleepBriefly();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot ask " + upstream.name() + " whom it streams to: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * pg_rewind needs a cleanly shut down target: a killed or stopped node is started first (which
+     * also frees a crash's shared memory), then every node gets a fast shutdown. It reads the
+     * source's timeline from pg_control, which a promotion updates only at its first checkpoint:
+     * without one it finds both on the same timeline and rewinds nothing, and the node, still ahead
+     * on the old timeline, could never stream from the new one.
+     */
+    private boolean rewind(LocalNode rejoining, LocalNode primary) {
+        try (SocketSession session = SocketSession.open(sockets, primary.port(), TemplateCache.SUPERUSER)) {
+            session.query("CHECKPOINT");
+            if (!rejoining.isRunning()) {
+                rejoining.startAndAwaitReady(spec.startTimeout());
+            }
+        } catch (SQLException | ClusterStartException cannot) {
+            String why = String.valueOf(cannot.getMessage()).lines().findFirst().orElse("");
+            Rewind.note(rejoining, "hotstandby: no pg_rewind (" + why + "); re-seeding " + rejoining.name()
+                    + " with a full copy instead\n");
+            return false;
+        }
+        rejoining.stop();
+        return Rewind.run(binaries, rejoining, sockets, primary.port());
+    }
+
+    private void reseed(LocalNode rejoining, LocalNode primary) {
         rejoining.releaseSharedMemoryOfACrash(spec.startTimeout());
         rejoining.stop();
         Trees.delete(rejoining.dataDir());
@@ -260,15 +322,6 @@ final class LocalCluster implements RunningCluster {
             throw new IllegalStateException("cannot take a base backup of " + primary.name() + " for " + rejoining.name()
                     + ": " + e.getMessage(), e);
         }
-        rejoining.setRole(LocalNode.Role.STANDBY);
-        upstreams.put(rejoining, primary);
-        if (spec.replication().replicationSlots()) {
-            createSlot(rejoining, primary);
-        }
-        configs.configure(rejoining);
-        rejoining.startAndAwaitReady(spec.startTimeout());
-        primary.writeNodeConf(sockets, configs.nodeSettings(primary));
-        reload(primary);
     }
 
     /** The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. */
