@@ -82,9 +82,10 @@ class BadInputTest {
     }
 
     @Test
-    void backendNotBuiltYet() {
-        assertClassFails(VagrantBackend.class, ExtensionConfigurationException.class,
-                "backend VAGRANT is not available yet");
+    void sshBackendWithoutHosts() {
+        assertClassFails(SshBackendWithoutHosts.class, ExtensionConfigurationException.class,
+                "Backend.SSH needs hosts: pass them with PostgresCluster.builder().hosts(SshHosts.of(...)) or name a hosts"
+                        + " file with -Dhotstandby.ssh.hosts=/path/hosts.properties");
     }
 
     @Test
@@ -193,8 +194,8 @@ class BadInputTest {
         }
     }
 
-    @PostgresStandbyCluster(backend = Backend.VAGRANT)
-    static class VagrantBackend {
+    @PostgresStandbyCluster(backend = Backend.SSH)
+    static class SshBackendWithoutHosts {
         @Test
         void test() {
         }
