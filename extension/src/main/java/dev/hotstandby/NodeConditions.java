@@ -75,9 +75,17 @@ final class NodeConditions {
     }
 
     void requireConnected(PostgresNode node) {
+        requireConnected(node, "disconnect", "already disconnected");
+    }
+
+    /**
+     * A cut standby keeps its cut after a promotion on some backends (firewall rules, an emptied
+     * primary_conninfo that a rejoin would copy), so operations that would carry it along refuse.
+     */
+    void requireConnected(PostgresNode node, String operation, String state) {
         if (disconnected.contains(node.name())) {
-            throw new IllegalStateException("disconnect(" + node.name() + "): " + node.name()
-                    + " is already disconnected; reconnect() it first");
+            throw new IllegalStateException(operation + "(" + node.name() + "): " + node.name()
+                    + " is " + state + "; reconnect() it first");
         }
     }
 

@@ -115,14 +115,16 @@ public final class PostgresCluster implements AutoCloseable {
     public synchronized PostgresNode promote(PostgresNode standby) {
         conditions.requireStandby(standby, "promote");
         conditions.requireReplaying(standby, "promote");
+        conditions.requireConnected(standby, "promote", "disconnected (disconnect() cut its link)");
         running.promote(standby.runtime());
         control.close();
         return standby;
     }
 
     /**
-     * Turns a former primary into a standby of the current primary: re-seeded from it (its own
-     * diverged changes are discarded), started, and streaming. Returns once it accepts connections.
+     * Turns a former primary into a standby of the current primary: rewound with pg_rewind where the
+     * binaries have it, else re-seeded from it (either way its own diverged changes are discarded),
+     * started, and streaming. Returns once the current primary lists it as streaming.
      */
     public synchronized void rejoin(PostgresNode formerPrimary) {
         conditions.requireMember(formerPrimary, "rejoin");

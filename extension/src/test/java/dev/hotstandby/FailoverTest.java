@@ -126,6 +126,8 @@ class FailoverTest {
             cluster.disconnect(cluster.standby(1));
             assertThatThrownBy(() -> cluster.disconnect(cluster.standby(1))).isInstanceOf(IllegalStateException.class)
                     .hasMessage("disconnect(standby-1): standby-1 is already disconnected; reconnect() it first");
+            assertThatThrownBy(() -> cluster.promote(cluster.standby(1))).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("promote(standby-1): standby-1 is disconnected (disconnect() cut its link); reconnect() it first");
             cluster.reconnect(cluster.standby(1));
 
             execute(cluster.primary(), "CREATE TABLE still_fine (val int)");

@@ -2,7 +2,6 @@ package dev.hotstandby.machines;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -44,7 +43,9 @@ final class ClusterBoot {
     void bootPrimary(MachineNode primary, List<String> memberAddresses) {
         writePasswordFiles(primary);
         primary.asPostgres(Sh.quote(primary.installation().binary("initdb")) + " -D data -U " + NodeFiles.SUPERUSER
-                + " -E UTF8 --no-locale --auth-local=peer --auth-host=scram-sha-256 --pwfile=superuser.pw >initdb.log 2>&1"
+                + " -E UTF8 --no-locale --auth-local=peer --auth-host=scram-sha-256 --pwfile=superuser.pw"
+                // 1 MB WAL segments, as the other backends' clusters: archiving ships a segment as soon as it fills
+                + (spec.major() >= 11 ? " --wal-segsize=1" : "") + " >initdb.log 2>&1"
                 + " && rm superuser.pw");
         files.configurePrimary(primary, memberAddresses);
         primary.start(spec.startTimeout());
@@ -102,9 +103,5 @@ final class ClusterBoot {
         if (node.isPrimary()) {
             node.write("superuser.pw", password + "\n");
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

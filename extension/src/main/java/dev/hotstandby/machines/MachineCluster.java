@@ -77,18 +77,19 @@ final class MachineCluster implements RunningCluster {
             }
             String runDir = "/var/tmp/hotstandby-" + id + "-" + machine.name();
             int port = ClusterBoot.prepare(ssh, runDir);
-            topology.add(new MachineNode(machine.name(), ssh, installation, runDir, port, id,
+            topology.add(new MachineNode(machine.name(), ssh, installation, runDir, port,
                     i == 0 ? MachineNode.Role.PRIMARY : MachineNode.Role.STANDBY));
         }
         List<MachineNode> nodes = topology.nodes();
-        for (int i = 1; i < nodes.size(); i++) {
-            topology.streamFrom(nodes.get(i), nodes.get(spec.replication().upstreamOf(i - 1) + 1));
-        }
         if (spec.replication().archiving() && nodes.size() > 1) {
             shipping.setUp(nodes);
         }
         List<String> addresses = nodes.stream().map(MachineNode::address).toList();
+        // before any standby streams from it: synchronous = true would otherwise hold its first commit for ever
         boot.bootPrimary(nodes.get(0), addresses);
+        for (int i = 1; i < nodes.size(); i++) {
+            topology.streamFrom(nodes.get(i), nodes.get(spec.replication().upstreamOf(i - 1) + 1));
+        }
         // in index order: an upstream (the primary or an earlier standby in a cascade) is up before its followers
         List<MachineNode> pending = new ArrayList<>(nodes.subList(1, nodes.size()));
         List<MachineNode> started = new ArrayList<>(List.of(nodes.get(0)));

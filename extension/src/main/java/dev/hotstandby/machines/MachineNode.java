@@ -18,18 +18,16 @@ final class MachineNode implements NodeRuntime {
     private final PostgresInstallation installation;
     private final String runDir;
     private final int serverPort;
-    private final String clusterName;
     private volatile Role role;
     private volatile int localPort;
 
     MachineNode(String name, SshConnection ssh, PostgresInstallation installation, String runDir, int serverPort,
-                String clusterId, Role role) {
+                Role role) {
         this.name = name;
         this.ssh = ssh;
         this.installation = installation;
         this.runDir = runDir;
         this.serverPort = serverPort;
-        this.clusterName = "hotstandby-" + clusterId + "-" + name;
         this.role = role;
     }
 
@@ -96,11 +94,6 @@ final class MachineNode implements NodeRuntime {
         return runDir + "/archive";
     }
 
-    /** Names its processes in ps ({@code postgres: <cluster_name>: ...}), unique per cluster and node. */
-    String clusterName() {
-        return clusterName;
-    }
-
     void forwardPort() {
         localPort = ssh.forward(serverPort);
     }
@@ -158,9 +151,10 @@ final class MachineNode implements NodeRuntime {
      * exited too, so a start afterwards finds no backend still attached to the old shared memory.
      */
     void crash() {
-        asPostgres("pid=$(head -n 1 data/postmaster.pid 2>/dev/null) && kill -KILL \"$pid\" 2>/dev/null; "
-                + "for i in $(seq 1 200); do pgrep -u postgres -f " + Sh.quote("^postgres: " + clusterName + ":")
-                + " >/dev/null || exit 0; sleep 0.05; done; echo 'children of the killed postmaster still run' >&2; exit 1");
+        asPostgres("pid=$(head -n 1 data/postmaster.pid 2>/dev/null) || exit 0; children=$(pgrep -P \"$pid\");"
+                + " kill -KILL \"$pid\" 2>/dev/null;"
+                + " for i in $(seq 1 200); do alive=; for c in $children; do kill -0 \"$c\" 2>/dev/null && alive=1; done;"
+                + " [ -z \"$alive\" ] && exit 0; sleep 0.05; done; echo 'children of the killed postmaster still run' >&2; exit 1");
     }
 
     boolean isServerRunning() {

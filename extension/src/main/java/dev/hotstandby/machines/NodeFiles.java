@@ -72,7 +72,7 @@ final class NodeFiles {
         conf.append(setting("listen_addresses", quote("127.0.0.1," + node.address()), "loopback for the tests' SSH"
                 + " tunnel, the private address for the other nodes; pg_hba.conf admits only them, with the password"));
         conf.append(setting("unix_socket_directories", quote(node.runDir()), "this cluster's own directory, not the distribution's"));
-        conf.append(setting("cluster_name", quote(node.clusterName()), "names the server's processes in ps"));
+        conf.append(setting("cluster_name", quote(node.name()), "names the server in ps and in its log"));
         conf.append(setting("log_line_prefix", quote("%m [%p] " + node.name() + ": "), "every log line names the node"));
         conf.append(setting("wal_sender_timeout", quote("5s"), "disconnect() drops packets with iptables: a WAL sender"
                 + " notices a cut-off standby after this long (60 s by default)"));

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** SQL to a node the way the tests reach it: through its SSH forward, as the superuser, with the generated password. */
 final class NodeSql {
@@ -16,8 +17,12 @@ final class NodeSql {
 
     /** The first column of the first row, or null without a row. */
     String single(MachineNode node, String sql) {
-        try (Connection connection = DataSources.create(node.host(), node.port(), "postgres", NodeFiles.SUPERUSER, password)
-                .getConnection();
+        PGSimpleDataSource dataSource = (PGSimpleDataSource) DataSources.create(node.host(), node.port(), "postgres",
+                NodeFiles.SUPERUSER, password);
+        // through a tunnel a dead peer shows as silence, not a refusal: never wait for ever
+        dataSource.setLoginTimeout(30);
+        dataSource.setSocketTimeout(300);
+        try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement()) {
             if (!statement.execute(sql)) {
                 return null;

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +37,7 @@ final class SshConnection implements AutoCloseable {
 
     private final Machine machine;
     private final SSHClient client = new SSHClient();
-    private final List<LocalPortForwarder> forwarders = new CopyOnWriteArrayList<>();
+    private final List<ServerSocket> listeners = new CopyOnWriteArrayList<>();
 
     private SshConnection(Machine machine) {
         this.machine = machine;
@@ -112,40 +113,67 @@ final class SshConnection implements AutoCloseable {
 
     /**
      * Forwards a new port on the test JVM's loopback to {@code remotePort} on the machine's
-     * loopback; returns the local port. The forward lives as long as this connection.
+     * loopback; returns the local port. The forward lives as long as this connection. Each accepted
+     * client gets its own channel; one the machine refuses (the server is down, as after kill())
+     * closes that client only, and the next may succeed once the server is back. (sshj's own
+     * listen loop would end on the first refusal and leave later clients hanging in the backlog.)
      */
     int forward(int remotePort) {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            LocalPortForwarder forwarder = client.newLocalPortForwarder(
-                    new Parameters("127.0.0.1", socket.getLocalPort(), "127.0.0.1", remotePort), socket);
-            forwarders.add(forwarder);
-            daemon("hotstandby-forward-" + machine.name() + "-" + remotePort, () -> {
-                try {
-                    forwarder.listen();
-                } catch (IOException closed) {
-                    // the connection or the socket closed: the forward ends with them
-                }
-            });
+            listeners.add(socket);
+            Parameters target = new Parameters("127.0.0.1", socket.getLocalPort(), "127.0.0.1", remotePort);
+            daemon("hotstandby-forward-" + machine.name() + "-" + remotePort, () -> serve(socket, target));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot forward a local port to " + machine.name() + ":" + remotePort, e);
         }
     }
 
-    @Override
-    public void close() {
-        for (LocalPortForwarder forwarder : forwarders) {
+    private void serve(ServerSocket listener, Parameters target) {
+        while (!listener.isClosed()) {
+            Socket accepted;
             try {
-                forwarder.close();
-            } catch (IOException ignored) {
-                // closing anyway
+                accepted = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try {
+                Tunnel tunnel = new Tunnel(client, accepted, target);
+                tunnel.open();
+                tunnel.copyBothWays();
+            } catch (IOException refused) {
+                closeQuietly(accepted);
             }
         }
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach(SshConnection::closeQuietly);
         try {
             client.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** sshj's forwarded channel, whose copying threads only its own listen loop may start. */
+    private static final class Tunnel extends LocalPortForwarder.ForwardedChannel {
+        Tunnel(SSHClient client, Socket socket, Parameters target) {
+            super(client.getConnection(), socket, target);
+        }
+
+        void copyBothWays() throws IOException {
+            start();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
         } catch (IOException ignored) {
             // closing anyway
         }

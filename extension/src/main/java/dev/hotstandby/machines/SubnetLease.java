@@ -6,6 +6,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A private /24 for one cluster's Vagrant machines, held by a file lock for the cluster's life:
@@ -15,6 +17,12 @@ import java.nio.file.StandardOpenOption;
  */
 final class SubnetLease implements AutoCloseable {
     private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "hotstandby-vagrant-subnets");
+    /**
+     * Held in this JVM. Checked before a lock file is even opened: closing any channel of a file
+     * releases every lock the JVM holds on it (POSIX locks are per process), so probing a subnet this
+     * JVM holds would hand it to the next cluster.
+     */
+    private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
     private final String network;
     private final FileChannel channel;
     private final FileLock lock;
@@ -35,18 +43,18 @@ final class SubnetLease implements AutoCloseable {
             Files.createDirectories(LOCKS);
             for (int third = 56; third <= 63; third++) {
                 String network = "192.168." + third;
+                if (!HELD.add(network)) {
+                    continue;
+                }
                 FileChannel channel = FileChannel.open(LOCKS.resolve(network + ".lock"), StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                    lock = null;
-                }
+                FileLock lock = channel.tryLock();
                 if (lock != null) {
                     return new SubnetLease(network, channel, lock);
                 }
+                // another JVM has it
                 channel.close();
+                HELD.remove(network);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot lease a private network under " + LOCKS + ": " + e.getMessage(), e);
@@ -62,6 +70,8 @@ final class SubnetLease implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // the lock goes with the channel or the JVM
+        } finally {
+            HELD.remove(network);
         }
     }
 }

@@ -56,11 +56,20 @@ final class VagrantMachines implements ProvidedMachines {
             throw new BackendUnavailableException(Backend.VAGRANT, message + " (skipped; -D"
                     + BackendUnavailableException.REQUIRE_PROPERTY + "=vagrant makes this a failure)");
         }
+        StaleVagrantRuns.reap();
         Path work = createWorkDirectory();
         SubnetLease subnet = SubnetLease.acquire();
         Map<String, String> environment = new HashMap<>();
         environment.put("HOTSTANDBY_STANDBYS", String.valueOf(spec.standbys()));
         environment.put("HOTSTANDBY_NETWORK", subnet.network());
+        environment.put("HOTSTANDBY_RUN", work.getFileName().toString());
+        try {
+            StaleVagrantRuns.markOwned(work, environment);
+        } catch (IOException e) {
+            subnet.close();
+            deleteTree(work);
+            throw new UncheckedIOException("cannot write into " + work, e);
+        }
         VagrantMachines machines = new VagrantMachines(new Vagrant(folder(properties, work), work.resolve("state"), environment),
                 subnet, work);
         try {
@@ -77,7 +86,10 @@ final class VagrantMachines implements ProvidedMachines {
         if (!provider.isEmpty()) {
             up.add("--provider=" + provider);
         }
-        Vagrant.Result result = vagrant.run(UP_TIMEOUT, up.toArray(String[]::new));
+        Vagrant.Result result;
+        try (VagrantLock ordered = VagrantLock.acquire()) {
+            result = vagrant.run(UP_TIMEOUT, up.toArray(String[]::new));
+        }
         if (!result.ok()) {
             throw new ClusterStartException(spec.owner() + ": `vagrant " + String.join(" ", up) + "` in " + vagrant.folder()
                     + " failed:\n" + tail(result.output()));
@@ -132,7 +144,8 @@ final class VagrantMachines implements ProvidedMachines {
             return Optional.of("Vagrant machines kept: remove them with VAGRANT_CWD=" + vagrant.folder()
                     + " VAGRANT_DOTFILE_PATH=" + vagrant.state() + " vagrant destroy -f");
         }
-        Vagrant.Result destroyed = vagrant.run(Duration.ofMinutes(5), "destroy", "-f");
+        Vagrant.Result destroyed = destroy(vagrant);
+        DockerLeftovers.remove(work.getFileName().toString());
         subnet.close();
         if (!destroyed.ok()) {
             return Optional.of("`vagrant destroy -f` failed; machines may remain (VAGRANT_CWD=" + vagrant.folder()
@@ -142,15 +155,21 @@ final class VagrantMachines implements ProvidedMachines {
         return Optional.empty();
     }
 
+    static Vagrant.Result destroy(Vagrant vagrant) {
+        try (VagrantLock ordered = VagrantLock.acquire()) {
+            return vagrant.run(Duration.ofMinutes(5), "destroy", "-f");
+        }
+    }
+
     private static Path folder(Properties properties, Path work) {
         String folder = properties.getProperty(FOLDER_PROPERTY, "").trim();
         if (!folder.isEmpty()) {
             return Path.of(folder).toAbsolutePath();
         }
         try {
-            Path packaged = Files.createDirectories(work.resolve("vagrant"));
-            Files.writeString(packaged.resolve("Vagrantfile"), ConfigFiles.read("vagrant/Vagrantfile"), StandardCharsets.UTF_8);
-            return packaged;
+            // the work directory itself, whose name is unique: the docker provider names containers after the folder
+            Files.writeString(work.resolve("Vagrantfile"), ConfigFiles.read("vagrant/Vagrantfile"), StandardCharsets.UTF_8);
+            return work;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -158,13 +177,13 @@ final class VagrantMachines implements ProvidedMachines {
 
     private static Path createWorkDirectory() {
         try {
-            return Files.createTempDirectory("hotstandby-vagrant-");
+            return Files.createTempDirectory(StaleVagrantRuns.PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for Vagrant's state", e);
         }
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (Stream<Path> paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException ignored) {

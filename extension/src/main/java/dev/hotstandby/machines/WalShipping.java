@@ -55,16 +55,25 @@ final class WalShipping {
         }
     }
 
-    /** Removes this run's keys from the postgres user's authorized_keys; the run directory goes with the node. */
+    /**
+     * Removes this run's keys from the postgres user's authorized_keys and ends the shared SSH
+     * connections still open; the run directory goes with the node.
+     */
     void tearDown(MachineNode node) {
+        // "[/]": the pattern matches the ssh processes' command lines, never this shell's own
+        String connections = "[/]" + node.runDir().substring(1) + "/ssh/";
         node.ssh().run("sudo -n -u postgres sh -c " + Sh.quote("h=$(getent passwd postgres | cut -d: -f6);"
+                + " pkill -u postgres -f " + Sh.quote(connections) + ";"
                 + " [ -f \"$h/.ssh/authorized_keys\" ] && sed -i '/ " + marker + "-/d' \"$h/.ssh/authorized_keys\" || true"),
                 new byte[0], java.time.Duration.ofMinutes(1));
     }
 
     private String script(MachineNode node, List<MachineNode> peers) {
+        // one SSH connection per peer, kept open a while and shared by the next segments' rsyncs: a
+        // handshake per segment would let the archiver fall behind a busy primary
         String ssh = "ssh -i " + node.runDir() + "/ssh/id_ed25519 -o UserKnownHostsFile=" + node.runDir()
-                + "/ssh/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5";
+                + "/ssh/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5"
+                + " -o ControlMaster=auto -o ControlPath=" + node.runDir() + "/ssh/%C -o ControlPersist=15";
         StringBuilder script = new StringBuilder("#!/bin/sh\n")
                 .append("# hotstandby: archive_command of ").append(node.name()).append(" (").append(marker).append(").\n")
                 .append("# A finished WAL segment into this node's archive, then with rsync over SSH into every other\n")

@@ -2,6 +2,7 @@ package dev.hotstandby.machines;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Capability;
 import dev.hotstandby.Backend;
 import dev.hotstandby.BackendUnavailableException;
@@ -19,6 +20,7 @@ import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
@@ -45,7 +47,10 @@ final class SshdHosts implements AutoCloseable {
         String reason = null;
         if (!DockerClientFactory.instance().isDockerAvailable()) {
             reason = "Docker is not available";
-        } else if (DockerClientFactory.instance().client().listImagesCmd().withImageNameFilter(image()).exec().isEmpty()) {
+        } else if (!"true".equals(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            reason = "Testcontainers would pull its Ryuk image, and no registry may be reachable: set"
+                    + " TESTCONTAINERS_RYUK_DISABLED=true (these hosts are removed by the test itself)";
+        } else if (!imageIsThere()) {
             reason = "image " + image() + " is not there (.ci/vagrant.sh builds it; -D" + IMAGE_PROPERTY + " names another)";
         }
         if (reason != null) {
@@ -53,6 +58,16 @@ final class SshdHosts implements AutoCloseable {
                 fail(reason + " (-D" + BackendUnavailableException.REQUIRE_PROPERTY + " names ssh)");
             }
             Assumptions.abort(reason);
+        }
+    }
+
+    /** Asked with a plain Docker client: Testcontainers' own would start Ryuk first. */
+    private static boolean imageIsThere() {
+        try (DockerClient plain = DockerClientProviderStrategy.getClientForConfig(
+                DockerClientFactory.instance().getTransportConfig())) {
+            return !plain.listImagesCmd().withImageNameFilter(image()).exec().isEmpty();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
