@@ -45,10 +45,13 @@ class KilledJvmVagrantTest {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             StringBuilder output = new StringBuilder();
             String owner = null;
-            for (String line = lines.readLine(); line != null && owner == null; line = lines.readLine()) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 output.append(line).append('\n');
                 Matcher started = STARTED.matcher(line);
-                owner = started.find() ? started.group(1) : null;
+                if (started.find()) {
+                    owner = started.group(1);
+                    break;
+                }
             }
             assertThat(owner).as("the child's output:\n" + output).isNotNull();
             folder = folderOwnedBy(owner);
