@@ -67,18 +67,14 @@ final class MachineCluster implements RunningCluster {
 
     private void boot() {
         List<Machine> machines = provided.machines();
-        for (int i = 0; i < machines.size(); i++) {
-            Machine machine = machines.get(i);
-            SshConnection ssh = SshConnection.open(machine);
-            connections.add(ssh);
-            PostgresInstallation installation = PostgresInstallation.findOrInstall(ssh, spec.major());
-            if (spec.replication().archiving()) {
-                requireTools(ssh, "rsync", "ssh", "ssh-keygen");
-            }
-            String runDir = "/var/tmp/hotstandby-" + id + "-" + machine.name();
-            int port = ClusterBoot.prepare(ssh, runDir);
-            topology.add(new MachineNode(machine.name(), ssh, installation, runDir, port,
-                    i == 0 ? MachineNode.Role.PRIMARY : MachineNode.Role.STANDBY));
+        // each machine's SSH login, PostgreSQL and run directory: independent, so side by side
+        try {
+            Parallel.map(machines, machine -> prepare(machine, machine == machines.get(0)
+                    ? MachineNode.Role.PRIMARY : MachineNode.Role.STANDBY)).forEach(topology::add);
+        } catch (Parallel.PartialFailure failure) {
+            // the nodes that were prepared are removed by the teardown like any others
+            failure.results().stream().filter(MachineNode.class::isInstance).map(MachineNode.class::cast).forEach(topology::add);
+            throw failure.first();
         }
         List<MachineNode> nodes = topology.nodes();
         if (spec.replication().archiving() && nodes.size() > 1) {
@@ -106,6 +102,20 @@ final class MachineCluster implements RunningCluster {
             sql.single(nodes.get(0), "SELECT pg_reload_conf()");
         }
         boot.awaitStreaming(nodes.subList(1, nodes.size()));
+    }
+
+    private MachineNode prepare(Machine machine, MachineNode.Role role) {
+        SshConnection ssh = SshConnection.open(machine);
+        synchronized (connections) {
+            connections.add(ssh);
+        }
+        PostgresInstallation installation = PostgresInstallation.findOrInstall(ssh, spec.major());
+        if (spec.replication().archiving()) {
+            requireTools(ssh, "rsync", "ssh", "ssh-keygen");
+        }
+        String runDir = "/var/tmp/hotstandby-" + id + "-" + machine.name();
+        int port = ClusterBoot.prepare(ssh, runDir);
+        return new MachineNode(machine.name(), ssh, installation, runDir, port, role);
     }
 
     private static void requireTools(SshConnection ssh, String... tools) {

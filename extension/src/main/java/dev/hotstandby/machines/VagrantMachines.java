@@ -94,18 +94,38 @@ final class VagrantMachines implements ProvidedMachines {
             throw new ClusterStartException(spec.owner() + ": `vagrant " + String.join(" ", up) + "` in " + vagrant.folder()
                     + " failed:\n" + tail(result.output()));
         }
-        Vagrant.Result config = vagrant.run(Duration.ofMinutes(2), "ssh-config");
-        if (!config.ok()) {
-            throw new ClusterStartException(spec.owner() + ": `vagrant ssh-config` failed:\n" + tail(config.output()));
-        }
-        Map<String, Map<String, String>> endpoints = SshConfig.parse(config.output());
         List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
         for (int i = 0; i < spec.standbys(); i++) {
             names.add(ClusterSpec.standbyName(i));
         }
-        // one `vagrant ssh` per machine (each starts Ruby, seconds): side by side
-        List<CompletableFuture<String>> hostKeys = names.stream()
-                .map(name -> CompletableFuture.supplyAsync(() -> hostKey(name))).toList();
+        Map<String, Machine> reported = ReportedMachines.parse(result.output());
+        if (!reported.keySet().containsAll(names)) {
+            reported = askVagrant(spec, names);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Machine machine = reported.get(names.get(i));
+            // the addresses the repository's Vagrantfile gives: primary .10, standby-i .(11+i)
+            machines.add(new Machine(machine.name(), machine.sshHost(), machine.sshPort(), machine.user(), machine.key(),
+                    machine.hostKeys(), subnet.network() + "." + (10 + i)));
+        }
+    }
+
+    /** Endpoints from {@code vagrant ssh-config}, host keys through {@code vagrant ssh}, for Vagrantfiles that do not report them. */
+    private Map<String, Machine> askVagrant(ClusterSpec spec, List<String> names) {
+        // each `vagrant` run starts Ruby (a second or two): the host keys are read while ssh-config runs
+        CompletableFuture<List<String>> hostKeys = CompletableFuture.supplyAsync(() -> Parallel.map(names, this::hostKey),
+                command -> {
+                    Thread thread = new Thread(command, "hotstandby-vagrant-host-keys");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        Vagrant.Result config = vagrant.run(Duration.ofMinutes(2), "ssh-config");
+        List<String> keys = joined(hostKeys);
+        if (!config.ok()) {
+            throw new ClusterStartException(spec.owner() + ": `vagrant ssh-config` failed:\n" + tail(config.output()));
+        }
+        Map<String, Map<String, String>> endpoints = SshConfig.parse(config.output());
+        Map<String, Machine> machines = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             Map<String, String> endpoint = endpoints.get(name);
@@ -113,11 +133,19 @@ final class VagrantMachines implements ProvidedMachines {
                 throw new ClusterStartException(spec.owner() + ": `vagrant ssh-config` names no machine '" + name + "'; the"
                         + " Vagrantfile in " + vagrant.folder() + " must define primary and standby-0 ... standby-N-1");
             }
-            // the addresses the repository's Vagrantfile gives: primary .10, standby-i .(11+i)
-            String address = subnet.network() + "." + (10 + i);
-            machines.add(new Machine(name, endpoint.get("hostname"), Integer.parseInt(endpoint.getOrDefault("port", "22")),
+            machines.put(name, new Machine(name, endpoint.get("hostname"), Integer.parseInt(endpoint.getOrDefault("port", "22")),
                     endpoint.get("user"), Path.of(endpoint.get("identityfile").replace("\"", "")),
-                    HostKeys.pinned(hostKeys.get(i).join()), address));
+                    HostKeys.pinned(keys.get(i)), ""));
+        }
+        return machines;
+    }
+
+    private static List<String> joined(CompletableFuture<List<String>> reading) {
+        try {
+            return reading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Parallel.PartialFailure partial ? partial.first()
+                    : e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
