@@ -53,9 +53,9 @@ final class MachineOperations {
 
     /**
      * The former primary becomes a standby of the current one: pg_rewind rewinds it to where the
-     * timelines forked (the server must have stopped cleanly: a crashed one is first recovered by
-     * pg_rewind itself, 13+). pg_rewind copies the source's config files too, so the node's own are
-     * written again afterwards. Should rewinding fail, a fresh base backup does it.
+     * timelines forked (from a clean shutdown: a crashed server is started for its crash recovery,
+     * then stopped). pg_rewind copies the source's config files too, so the node's own are written
+     * again afterwards. Should rewinding fail, a fresh base backup does it.
      */
     void rejoin(MachineNode rejoining) {
         MachineNode primary = topology.primary();
@@ -67,9 +67,10 @@ final class MachineOperations {
         // the promotion's new timeline reaches pg_control only at a checkpoint; before it, pg_rewind sees
         // one timeline on both sides, says "no rewind required" and leaves the diverged WAL in place
         sql.single(primary, "CHECKPOINT");
+        String source = "host=" + primary.address() + " port=" + primary.serverPort() + " user=" + NodeFiles.SUPERUSER
+                + " dbname=postgres";
         SshConnection.Result rewind = rejoining.tryAsPostgres(Sh.quote(rejoining.installation().binary("pg_rewind"))
-                + " -D data" + restoreTargetWal() + " --source-server=" + Sh.quote("host=" + primary.address() + " port=" + primary.serverPort()
-                + " user=" + NodeFiles.SUPERUSER + " dbname=postgres") + " >>server.log 2>&1"
+                + " -D data" + restoreTargetWal() + " --source-server=" + Sh.quote(source) + " >>server.log 2>&1"
                 + " || { echo \"hotstandby: pg_rewind failed (exit $?); re-seeding with a base backup instead\" >>server.log; exit 1; }");
         if (rewind.ok()) {
             // slots it held as primary would keep WAL on the standby forever; pg_rewind leaves them
