@@ -86,13 +86,16 @@ final class VagrantMachines implements ProvidedMachines {
         if (!provider.isEmpty()) {
             up.add("--provider=" + provider);
         }
-        Vagrant.Result result;
-        try (VagrantLock ordered = VagrantLock.acquire()) {
-            result = vagrant.run(UP_TIMEOUT, up.toArray(String[]::new));
+        Vagrant.Result result = up(up);
+        if (!result.ok() && RubyCrash.in(result.output())) {
+            // Vagrant's Ruby itself crashed (seen about once in 25 ups here): what it made goes, one more try
+            destroy(vagrant);
+            DockerLeftovers.remove(work.getFileName().toString());
+            result = up(up);
         }
         if (!result.ok()) {
             throw new ClusterStartException(spec.owner() + ": `vagrant " + String.join(" ", up) + "` in " + vagrant.folder()
-                    + " failed:\n" + tail(result.output()));
+                    + " failed:\n" + RubyCrash.summary(result.output()).orElse(tail(result.output())));
         }
         List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
         for (int i = 0; i < spec.standbys(); i++) {
@@ -107,6 +110,12 @@ final class VagrantMachines implements ProvidedMachines {
             // the addresses the repository's Vagrantfile gives: primary .10, standby-i .(11+i)
             machines.add(new Machine(machine.name(), machine.sshHost(), machine.sshPort(), machine.user(), machine.key(),
                     machine.hostKeys(), subnet.network() + "." + (10 + i)));
+        }
+    }
+
+    private Vagrant.Result up(List<String> arguments) {
+        try (VagrantLock ordered = VagrantLock.acquire()) {
+            return vagrant.run(UP_TIMEOUT, arguments.toArray(String[]::new));
         }
     }
 
