@@ -58,7 +58,13 @@ final class VagrantMachines implements ProvidedMachines {
         }
         StaleVagrantRuns.reap();
         Path work = createWorkDirectory();
-        SubnetLease subnet = SubnetLease.acquire();
+        SubnetLease subnet;
+        try {
+            subnet = SubnetLease.acquire();
+        } catch (RuntimeException allInUse) {
+            deleteTree(work);
+            throw allInUse;
+        }
         Map<String, String> environment = new HashMap<>();
         environment.put("HOTSTANDBY_STANDBYS", String.valueOf(spec.standbys()));
         environment.put("HOTSTANDBY_NETWORK", subnet.network());
