@@ -89,11 +89,13 @@ public final class ReplicationSettings {
                         "a standby takes from the archive what streaming cannot give it"));
     }
 
-    private static String line(String key, String value, String why) {
+    /** A setting as node.conf writes it, with why; backends use it for their own lines too. */
+    public static String line(String key, String value, String why) {
         return key + " = " + value + "\t# " + why;
     }
 
-    private static String quote(String value) {
+    /** A string value in postgresql.conf's quoting. */
+    public static String quote(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 }

@@ -1,5 +1,7 @@
 package dev.hotstandby.machines;
 
+import static dev.hotstandby.config.ReplicationSettings.quote;
+
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresMajor;
 import dev.hotstandby.config.ConfigFiles;
@@ -104,10 +106,6 @@ final class NodeFiles {
     }
 
     private static String setting(String key, String value, String why) {
-        return key + " = " + value + "\t# " + why + "\n";
-    }
-
-    private static String quote(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        return ReplicationSettings.line(key, value, why) + "\n";
     }
 }
