@@ -1,9 +1,9 @@
 package dev.hotstandby;
 
-import dev.hotstandby.local.LocalBackend;
-import dev.hotstandby.spi.ClusterBackend;
-import dev.hotstandby.spi.NodeRuntime;
-import dev.hotstandby.spi.RunningCluster;
+import dev.hotstandby.backend.local.LocalBackend;
+import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.NodeRuntime;
+import dev.hotstandby.engine.RunningCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -54,8 +54,8 @@ public final class PostgresCluster implements AutoCloseable {
     private static ClusterBackend backendFor(ClusterSpec spec) {
         return switch (spec.backend()) {
             case LOCAL -> new LocalBackend();
-            case CONTAINERS -> new dev.hotstandby.container.ContainersBackend();
-            case VAGRANT, SSH -> new dev.hotstandby.machines.MachinesBackend();
+            case CONTAINERS -> new dev.hotstandby.backend.containers.ContainersBackend();
+            case VAGRANT, SSH -> new dev.hotstandby.backend.machines.MachinesBackend();
         };
     }
 

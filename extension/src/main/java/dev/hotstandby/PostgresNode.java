@@ -1,7 +1,7 @@
 package dev.hotstandby;
 
-import dev.hotstandby.spi.DataSources;
-import dev.hotstandby.spi.NodeRuntime;
+import dev.hotstandby.engine.DataSources;
+import dev.hotstandby.engine.NodeRuntime;
 import java.util.List;
 import javax.sql.DataSource;
 

@@ -1,0 +1,245 @@
+package dev.hotstandby.backend.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
+import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.engine.NodeRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+
+/**
+ * One PostgreSQL server in its own container. The container's output is its server log: it is
+ * watched while the container starts (for the backend's own markers and "ready to accept"), and
+ * read from Docker for {@link #logTail}, so it covers restarts too.
+ */
+final class ContainerNode implements NodeRuntime {
+    enum Role { PRIMARY, STANDBY, FORMER_PRIMARY }
+
+    private final String name;
+    private final GenericContainer<?> container;
+    private final DockerClient client;
+    /** The id of the cluster's replication network, which {@link #leaveReplicationNetwork} leaves. */
+    private final String replicationNetwork;
+    /** Output lines seen since the container was created (restarts are read from Docker instead). */
+    private final List<String> seen = new ArrayList<>();
+    private volatile Role role;
+    private volatile String host;
+    private volatile int port;
+    private volatile List<String> logsAtRemoval;
+    private volatile boolean held;
+
+    ContainerNode(String name, Role role, GenericContainer<?> container, DockerClient client, String replicationNetwork) {
+        this.name = name;
+        this.replicationNetwork = replicationNetwork;
+        this.role = role;
+        this.container = container;
+        this.client = client;
+        container.withLogConsumer(this::accept);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public boolean isPrimary() {
+        return role == Role.PRIMARY;
+    }
+
+    @Override
+    public boolean isStandby() {
+        return role == Role.STANDBY;
+    }
+
+    void setRole(Role role) {
+        this.role = role;
+    }
+
+    GenericContainer<?> container() {
+        return container;
+    }
+
+    String containerId() {
+        return container.getContainerId();
+    }
+
+    private void accept(OutputFrame frame) {
+        if (frame.getType() == OutputFrame.OutputType.END) {
+            return;
+        }
+        synchronized (seen) {
+            seen.add(frame.getUtf8StringWithoutLineEnding());
+            seen.notifyAll();
+        }
+    }
+
+    /**
+     * Waits for an output line matching {@code pattern} at or after line {@code from}; returns its
+     * index. Fails at once if the container stops, or at the deadline.
+     */
+    int awaitLine(Pattern pattern, int from, long deadline, String what) {
+        long nextStateCheck = System.nanoTime();
+        synchronized (seen) {
+            while (true) {
+                for (int i = from; i < seen.size(); i++) {
+                    if (pattern.matcher(seen.get(i)).find()) {
+                        return i;
+                    }
+                }
+                from = Math.max(from, seen.size());
+                long now = System.nanoTime();
+                if (now - deadline > 0) {
+                    throw new ClusterStartException(name + ": " + what + " did not happen in time (no line matching /"
+                            + pattern + "/ in its log)");
+                }
+                if (now - nextStateCheck > 0) {
+                    nextStateCheck = now + 500_000_000L;
+                    if (!isRunning()) {
+                        throw new ClusterStartException(name + ": its container exited before " + what);
+                    }
+                }
+                try {
+                    seen.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ClusterStartException(name + ": interrupted while waiting for " + what);
+                }
+            }
+        }
+    }
+
+    /** False between {@link #hold} and {@link #release}: the server is stopped or killed, its container runs on. */
+    boolean isServerRunning() {
+        return !held;
+    }
+
+    /** Stops (INT: a fast shutdown) or kills (KILL) the server and returns once it is gone; the container stays. */
+    void hold(String signal) {
+        exec("bash /hotstandby/node.sh hold " + signal);
+        held = true;
+    }
+
+    /** Lets node.sh start the server again. */
+    void release() {
+        exec("bash /hotstandby/node.sh release");
+        held = false;
+    }
+
+    /** Runs a bash command in the container (as root, with the image's environment); fails on a non-zero status. */
+    String exec(String command) {
+        try {
+            org.testcontainers.containers.Container.ExecResult result = container.execInContainer("bash", "-c", command);
+            if (result.getExitCode() != 0) {
+                throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
+                        + ": " + result.getStderr() + result.getStdout());
+            }
+            return result.getStdout();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(name + ": cannot run `" + command + "`", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(name + ": interrupted while running `" + command + "`", e);
+        }
+    }
+
+    /** Whether the container runs (its server may be held). */
+    boolean isRunning() {
+        try {
+            InspectContainerResponse.ContainerState state = client.inspectContainerCmd(containerId()).exec().getState();
+            return state != null && Boolean.TRUE.equals(state.getRunning());
+        } catch (RuntimeException gone) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads where the test JVM reaches the node: Testcontainers' host, and the host port Docker
+     * mapped to 5432 — read again after each start, since Docker may publish a new one.
+     */
+    void refreshAddress() {
+        InspectContainerResponse info = client.inspectContainerCmd(containerId()).exec();
+        Ports.Binding[] bindings = info.getNetworkSettings().getPorts().getBindings()
+                .get(ExposedPort.tcp(NodeSettings.PORT));
+        if (bindings == null || bindings.length == 0 || bindings[0].getHostPortSpec() == null) {
+            throw new ClusterStartException(name + ": Docker published no host port for " + NodeSettings.PORT);
+        }
+        host = container.getHost();
+        port = Integer.parseInt(bindings[0].getHostPortSpec());
+    }
+
+    /** Joins the replication network with the node's name as its alias there. */
+    static void connect(DockerClient client, String network, String containerId, String alias) {
+        client.connectToNetworkCmd().withNetworkId(network).withContainerId(containerId)
+                .withContainerNetwork(new com.github.dockerjava.api.model.ContainerNetwork().withAliases(alias)).exec();
+    }
+
+    /**
+     * A real network partition: the container leaves the replication network ({@code docker network
+     * disconnect --force}), so no packet reaches it from the other nodes nor leaves it for them; the
+     * access network, and with it the mapped port, stays. Returns the address it had there.
+     */
+    String leaveReplicationNetwork() {
+        String address = replicationAddress();
+        client.disconnectFromNetworkCmd().withNetworkId(replicationNetwork).withContainerId(containerId())
+                .withForce(true).exec();
+        return address;
+    }
+
+    /** Back on the replication network under its name; returns its (possibly new) address there. */
+    String joinReplicationNetwork() {
+        connect(client, replicationNetwork, containerId(), name);
+        return replicationAddress();
+    }
+
+    /** The container's address on the replication network, or null while it is off it. */
+    String replicationAddress() {
+        return client.inspectContainerCmd(containerId()).exec().getNetworkSettings().getNetworks().values().stream()
+                .filter(network -> replicationNetwork.equals(network.getNetworkID()))
+                .map(com.github.dockerjava.api.model.ContainerNetwork::getIpAddress)
+                .findFirst().orElse(null);
+    }
+
+    @Override
+    public List<String> logTail(int lines) {
+        List<String> kept = logsAtRemoval;
+        if (kept != null) {
+            return new ArrayList<>(kept.subList(Math.max(0, kept.size() - lines), kept.size()));
+        }
+        if (containerId() == null) {
+            return List.of("(" + name + " has no container yet)");
+        }
+        return ContainerLogs.read(client, containerId(), lines);
+    }
+
+    /** The whole log, read before the container goes; {@link #logTail} serves from it afterwards. */
+    List<String> keepLogsForRemoval() {
+        if (containerId() == null) {
+            return List.of();
+        }
+        List<String> all = ContainerLogs.read(client, containerId(), -1);
+        logsAtRemoval = all;
+        return all;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + host + ":" + port + ", container " + (containerId() == null ? "-"
+                : containerId().substring(0, Math.min(12, containerId().length()))) + ")";
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hotstandby.backend.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.RunningCluster;
+
+/**
+ * {@link dev.hotstandby.Backend#CONTAINERS}: every node a container of a PostgreSQL image that
+ * follows the official {@code postgres} image's contract, on a Docker network of the cluster's own,
+ * through Testcontainers. Without Docker it throws {@link dev.hotstandby.BackendUnavailableException}
+ * (the JUnit extension skips the class). Every start first removes what JVMs that are gone left.
+ */
+public final class ContainersBackend implements ClusterBackend {
+
+    @Override
+    public RunningCluster start(ClusterSpec spec) {
+        PostgresImage image = PostgresImage.of(spec);
+        DockerClient client = DockerAvailability.require(spec);
+        StaleContainerReaper.reap(client);
+        image.whyUnavailable(client).ifPresent(reason -> {
+            throw new ClusterStartException(spec.owner() + ": " + reason + ". Pull or build it (`docker pull " + image
+                    + "`), or choose another image that follows the official postgres image's contract with image = \"...\""
+                    + " or -D" + ClusterSpec.IMAGE_PROPERTY + "=...");
+        });
+        return ContainerCluster.start(spec, client, image);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.hotstandby.backend.containers;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.hotstandby.ClusterStartException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Network;
+
+/**
+ * What the cluster's containers share in Docker: two networks of the cluster's own, and with
+ * archiving = true a volume for the WAL archive. All carry the cluster's labels, so a later start
+ * removes them should this JVM die before {@link #remove}.
+ *
+ * <p>The <em>replication</em> network ({@code hotstandby-<id>}) carries replication: each node is
+ * reachable there by its name (a network alias), and {@code disconnect()} takes a standby off it.
+ * It is {@code --internal}, so it never provides a container's default gateway and Docker never
+ * publishes ports through it. The <em>access</em> network ({@code hotstandby-<id>-access}) is the one
+ * each container is created on: Docker publishes the mapped ports through it, so the test JVM
+ * reaches every node, a cut-off standby too. No node has an alias there, so replication cannot
+ * take that way round a cut.
+ */
+final class DockerResources {
+    private final DockerClient client;
+    private final String clusterId;
+    private Network network;
+    private String replicationNetworkId;
+    private List<String> subnets = List.of();
+    private String archiveVolume;
+
+    DockerResources(DockerClient client, String clusterId) {
+        this.client = client;
+        this.clusterId = clusterId;
+    }
+
+    /** Both networks, and their subnets: pg_hba.conf admits connections from them only. */
+    void createNetworks() {
+        network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(accessNetworkName())
+                .withLabels(Labels.forCluster(clusterId))).build();
+        replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
+                .withLabels(Labels.forCluster(clusterId)).exec().getId();
+        List<String> all = new ArrayList<>(subnetsOf(network.getId(), accessNetworkName()));
+        all.addAll(subnetsOf(replicationNetworkId, replicationNetworkName()));
+        subnets = List.copyOf(all);
+    }
+
+    private List<String> subnetsOf(String networkId, String name) {
+        List<String> found = client.inspectNetworkCmd().withNetworkId(networkId).exec().getIpam().getConfig().stream()
+                .map(com.github.dockerjava.api.model.Network.Ipam.Config::getSubnet).filter(Objects::nonNull).toList();
+        if (found.isEmpty()) {
+            throw new ClusterStartException("Docker gave the network " + name + " no subnet");
+        }
+        return found;
+    }
+
+    /** One volume mounted by every node: the primary archives into it, standbys restore from it. */
+    void createArchiveVolume() {
+        archiveVolume = "hotstandby-" + clusterId + "-archive";
+        Map<String, String> labels = new HashMap<>(Labels.forCluster(clusterId));
+        // Testcontainers' own labels too, so that its Ryuk removes the volume where it runs
+        labels.putAll(DockerClientFactory.DEFAULT_LABELS);
+        client.createVolumeCmd().withName(archiveVolume).withLabels(labels).exec();
+    }
+
+    /** The access network: each container is created on it, and Docker publishes the mapped ports through it. */
+    Network network() {
+        return network;
+    }
+
+    /** The id of the replication network, where the nodes' names resolve. */
+    String replicationNetwork() {
+        return replicationNetworkId;
+    }
+
+    List<String> subnets() {
+        return subnets;
+    }
+
+    /** The archive volume's name, or null without archiving. */
+    String archiveVolume() {
+        return archiveVolume;
+    }
+
+    /** Removes what was created (the containers must be gone first); what fails is added to {@code problems}. */
+    void remove(List<String> problems) {
+        if (replicationNetworkId != null) {
+            try {
+                client.removeNetworkCmd(replicationNetworkId).exec();
+            } catch (RuntimeException e) {
+                problems.add("network " + replicationNetworkName() + ": " + e.getMessage());
+            }
+        }
+        if (network != null) {
+            try {
+                network.close();
+            } catch (RuntimeException e) {
+                problems.add("network " + accessNetworkName() + ": " + e.getMessage());
+            }
+        }
+        if (archiveVolume != null) {
+            try {
+                client.removeVolumeCmd(archiveVolume).exec();
+            } catch (RuntimeException e) {
+                problems.add("volume " + archiveVolume + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private String replicationNetworkName() {
+        return "hotstandby-" + clusterId;
+    }
+
+    private String accessNetworkName() {
+        return "hotstandby-" + clusterId + "-access";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.hotstandby.backend.containers;
+
+import dev.hotstandby.ClusterSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * What a failed test keeps of a containers cluster before its containers go: each container's
+ * whole log ({@code <node>/server.log}, as the local backend keeps it) and the config files of its
+ * data directory, in the same {@code failed/} directory the local backend uses.
+ */
+final class Evidence {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private static final List<String> CONFIG_FILES = List.of("postgresql.conf", "pg_hba.conf", "node.conf",
+            "postgresql.auto.conf", "standby.conf", "recovery.conf");
+
+    private Evidence() {
+    }
+
+    static Path save(ClusterSpec spec, String clusterId, List<ContainerNode> nodes) {
+        String label = spec.owner().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
+        Path directory = root().resolve(LocalDateTime.now().format(STAMP) + "-"
+                + label.substring(0, Math.min(60, label.length())) + "-containers-" + clusterId);
+        try {
+            for (ContainerNode node : nodes) {
+                Path nodeDir = Files.createDirectories(directory.resolve(node.name()));
+                Files.write(nodeDir.resolve("server.log"), node.keepLogsForRemoval(), StandardCharsets.UTF_8);
+                if (node.containerId() != null) {
+                    for (String file : CONFIG_FILES) {
+                        copyOut(node, file, nodeDir.resolve(file));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the logs of the cluster's containers in " + directory, e);
+        }
+        return directory;
+    }
+
+    /** Through the shell: the data directory is a tmpfs, which Docker's archive API cannot read. */
+    private static void copyOut(ContainerNode node, String file, Path target) throws IOException {
+        try {
+            String content = node.exec("f=\"$PGDATA/" + file + "\"; if [ -f \"$f\" ]; then cat \"$f\"; fi");
+            if (!content.isEmpty()) {
+                Files.writeString(target, content, StandardCharsets.UTF_8);
+            }
+        } catch (RuntimeException unreadable) {
+            Files.writeString(target.resolveSibling(file + ".unreadable"), String.valueOf(unreadable.getMessage()),
+                    StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@code hotstandby.dataDir}, else {@code /dev/shm/hotstandby-<user>} as for the local backend, then {@code failed/}. */
+    static Path root() {
+        String configured = System.getProperty("hotstandby.dataDir", "").trim();
+        Path dataRoot;
+        if (!configured.isEmpty()) {
+            dataRoot = Path.of(configured).toAbsolutePath();
+        } else {
+            Path shm = Path.of("/dev/shm");
+            String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
+            dataRoot = (Files.isDirectory(shm) && Files.isWritable(shm) ? shm
+                    : Path.of(System.getProperty("java.io.tmpdir"))).resolve("hotstandby-" + user);
+        }
+        Path failed = dataRoot.resolve("failed");
+        try {
+            Files.createDirectories(failed, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + failed + "; set -Dhotstandby.dataDir to a writable directory", e);
+        }
+        return failed;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.hotstandby.backend.containers;
+
+import dev.hotstandby.engine.JvmOwner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The labels on every container, network and volume this backend creates. They say which JVM on
+ * which machine owns it, so that a later start can remove what a JVM that is gone left behind
+ * (Ryuk's job, on hosts where Ryuk cannot run).
+ */
+final class Labels {
+    /** {@code <pid>-<start millis>} of the owning JVM. */
+    static final String OWNER = "dev.hotstandby.owner";
+    /** The owning JVM's machine: a pid means nothing on another one sharing the same daemon. */
+    static final String HOST = "dev.hotstandby.host";
+    static final String CLUSTER = "dev.hotstandby.cluster";
+    static final String NODE = "dev.hotstandby.node";
+
+    private static final String OWNER_VALUE = JvmOwner.current();
+    private static final String HOST_VALUE = hostName();
+
+    private Labels() {
+    }
+
+    static String owner() {
+        return OWNER_VALUE;
+    }
+
+    static Map<String, String> forCluster(String clusterId) {
+        return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId);
+    }
+
+    static Map<String, String> forNode(String clusterId, String node) {
+        return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, NODE, node);
+    }
+
+    /** True when the labels name an owner on this machine that no longer runs. */
+    static boolean ownerIsGone(Map<String, String> labels) {
+        if (labels == null || !HOST_VALUE.equals(labels.get(HOST))) {
+            return false;
+        }
+        return JvmOwner.isGone(labels.get(OWNER));
+    }
+
+    private static String hostName() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException | RuntimeException notLinux) {
+            String fromEnvironment = System.getenv("HOSTNAME");
+            if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+                return fromEnvironment.trim();
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "unknown";
+            }
+        }
+    }
+}

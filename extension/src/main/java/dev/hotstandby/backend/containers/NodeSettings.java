@@ -1,0 +1,80 @@
+package dev.hotstandby.backend.containers;
+
+import dev.hotstandby.config.ConfigFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * What this backend writes beside the repository's configs/: each node's identity (node.conf,
+ * included at the end of postgresql.conf) and the pg_hba.conf rules for the cluster's Docker network.
+ */
+final class NodeSettings {
+    /** Inside its container every node listens on PostgreSQL's own port; Docker maps it to a free host port. */
+    static final int PORT = 5432;
+    /** Where the shared WAL archive volume is mounted in every container (archiving = true). */
+    static final String ARCHIVE = "/hotstandby-archive";
+    /**
+     * The official image appends {@code host all all all <method>} to pg_hba.conf after initdb: a
+     * rule for every address. It is not initdb's, so it is not part of the stock file the repository's
+     * block applies to; this backend admits the cluster's network only.
+     */
+    private static final Pattern IMAGE_CATCH_ALL = Pattern.compile("^\\s*host\\s+all\\s+all\\s+all\\s+\\S+\\s*$");
+
+    private NodeSettings() {
+    }
+
+    /** node.conf: the node's identity, then the replication settings the cluster's options add. */
+    static String nodeConf(String name, List<String> optionLines) {
+        StringBuilder conf = new StringBuilder("# Written by hotstandby (containers backend) for ").append(name)
+                .append("; included at the end of postgresql.conf.\n");
+        conf.append(setting("port", String.valueOf(PORT), "the port inside the container; Docker maps it to a free port"));
+        conf.append(setting("listen_addresses", quote("*"), "the container's own interfaces: the cluster's Docker"
+                + " network and Docker's port mapping arrive there; pg_hba.conf admits that network only, with the password"));
+        conf.append(setting("cluster_name", quote(name), "names the server in ps and in its log"));
+        conf.append(setting("log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node"));
+        conf.append(setting("wal_sender_timeout", quote("5s"), "disconnect() is a real network partition here: a WAL"
+                + " sender notices a cut-off standby after this long (60 s by default)"));
+        conf.append(setting("wal_receiver_timeout", quote("5s"), "... and a standby's WAL receiver notices the cut"
+                + " after this long, then retries every wal_retrieve_retry_interval"));
+        optionLines.forEach(line -> conf.append(line).append('\n'));
+        return conf.toString();
+    }
+
+    /**
+     * initdb's pg_hba.conf with the repository's block applied, then this backend's rules for the
+     * cluster's network: the repository admits TCP from loopback only, but here every connection
+     * arrives over Docker's network.
+     */
+    static List<String> pgHbaConf(List<String> initdbFile, List<String> subnets, boolean dockerHostIsRemote) {
+        List<String> stock = initdbFile.stream().filter(line -> !IMAGE_CATCH_ALL.matcher(line).matches()).toList();
+        List<String> lines = new ArrayList<>(ConfigFiles.packaged().pgHbaConf(stock));
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
+        }
+        lines.add("");
+        lines.add("# hotstandby (containers backend): the rules above admit TCP from loopback only. In containers the");
+        lines.add("# tests reach each node through Docker's port mapping, which forwards from the gateway of the");
+        lines.add("# cluster's own Docker network, and standbys stream from their upstream over that network; so");
+        lines.add("# both arrive from its subnet. Only that subnet, and only with the cluster's generated password.");
+        for (String subnet : subnets) {
+            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "all", "all", subnet, "scram-sha-256"));
+            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "replication", "all", subnet, "scram-sha-256"));
+        }
+        if (dockerHostIsRemote) {
+            lines.add("# The Docker daemon runs on another machine: its port mapping keeps the test JVM's own address,");
+            lines.add("# which no subnet rule can name; any address, still only with the generated password.");
+            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "all", "all", "all", "scram-sha-256"));
+        }
+        lines.add("");
+        return lines;
+    }
+
+    private static String setting(String key, String value, String why) {
+        return key + " = " + value + "\t# " + why + "\n";
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}

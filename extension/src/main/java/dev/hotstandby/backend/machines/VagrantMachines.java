@@ -1,0 +1,241 @@
+package dev.hotstandby.backend.machines;
+
+import dev.hotstandby.Backend;
+import dev.hotstandby.BackendUnavailableException;
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.config.ConfigFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * {@link Backend#VAGRANT}: {@code vagrant up} of a primary and the spec's standbys from the
+ * repository's Vagrantfile (packaged in the jar) or the user's folder ({@value #FOLDER_PROPERTY}),
+ * endpoints from {@code vagrant ssh-config}, each machine's host key read through Vagrant and pinned
+ * for this run, {@code vagrant destroy -f} when the cluster closes (kept, with the command to remove
+ * them, when evidence is kept). Vagrant only boots machines; PostgreSQL is the library's work.
+ */
+final class VagrantMachines implements ProvidedMachines {
+    static final String FOLDER_PROPERTY = "hotstandby.vagrant.dir";
+    static final String PROVIDER_PROPERTY = "hotstandby.vagrant.provider";
+    private static final Duration UP_TIMEOUT = Duration.ofMinutes(10);
+
+    private final Vagrant vagrant;
+    private final SubnetLease subnet;
+    private final Path work;
+    private final List<Machine> machines = new ArrayList<>();
+
+    private VagrantMachines(Vagrant vagrant, SubnetLease subnet, Path work) {
+        this.vagrant = vagrant;
+        this.subnet = subnet;
+        this.work = work;
+    }
+
+    /** Brings the machines up, or throws having destroyed whatever Vagrant had made. */
+    static VagrantMachines up(ClusterSpec spec, Properties properties) {
+        String version = Vagrant.version().orElse(null);
+        if (version == null) {
+            String message = spec.owner() + ": Backend.VAGRANT needs Vagrant (the `vagrant` command), which is not on the"
+                    + " PATH. Install it (Debian: apt-get install vagrant; see README \"Machines\")";
+            if (BackendUnavailableException.isRequired(Backend.VAGRANT, properties)) {
+                throw new ClusterStartException(message + " (-D" + BackendUnavailableException.REQUIRE_PROPERTY
+                        + " names vagrant, so this fails instead of being skipped)");
+            }
+            throw new BackendUnavailableException(Backend.VAGRANT, message + " (skipped; -D"
+                    + BackendUnavailableException.REQUIRE_PROPERTY + "=vagrant makes this a failure)");
+        }
+        StaleVagrantRuns.reap();
+        Path work = createWorkDirectory();
+        SubnetLease subnet;
+        try {
+            subnet = SubnetLease.acquire();
+        } catch (RuntimeException allInUse) {
+            deleteTree(work);
+            throw allInUse;
+        }
+        Map<String, String> environment = new HashMap<>();
+        environment.put("HOTSTANDBY_STANDBYS", String.valueOf(spec.standbys()));
+        environment.put("HOTSTANDBY_NETWORK", subnet.network());
+        environment.put("HOTSTANDBY_RUN", work.getFileName().toString());
+        try {
+            StaleVagrantRuns.markOwned(work, environment);
+        } catch (IOException e) {
+            subnet.close();
+            deleteTree(work);
+            throw new UncheckedIOException("cannot write into " + work, e);
+        }
+        VagrantMachines machines = new VagrantMachines(new Vagrant(folder(properties, work), work.resolve("state"), environment),
+                subnet, work);
+        try {
+            machines.start(spec, properties.getProperty(PROVIDER_PROPERTY, "").trim());
+            return machines;
+        } catch (RuntimeException | Error failure) {
+            machines.release(false);
+            throw failure;
+        }
+    }
+
+    private void start(ClusterSpec spec, String provider) {
+        List<String> up = new ArrayList<>(List.of("up"));
+        if (!provider.isEmpty()) {
+            up.add("--provider=" + provider);
+        }
+        Vagrant.Result result = up(up);
+        if (!result.ok() && RubyCrash.in(result.output())) {
+            // Vagrant's Ruby itself crashed (seen about once in 25 ups here): what it made goes, one more try
+            destroy(vagrant);
+            DockerLeftovers.remove(work.getFileName().toString());
+            result = up(up);
+        }
+        if (!result.ok()) {
+            throw new ClusterStartException(spec.owner() + ": `vagrant " + String.join(" ", up) + "` in " + vagrant.folder()
+                    + " failed:\n" + RubyCrash.summary(result.output()).orElse(tail(result.output())));
+        }
+        List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
+        for (int i = 0; i < spec.standbys(); i++) {
+            names.add(ClusterSpec.standbyName(i));
+        }
+        Map<String, Machine> reported = ReportedMachines.parse(result.output());
+        if (!reported.keySet().containsAll(names)) {
+            reported = askVagrant(spec, names);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            Machine machine = reported.get(names.get(i));
+            // the addresses the repository's Vagrantfile gives: primary .10, standby-i .(11+i)
+            machines.add(new Machine(machine.name(), machine.sshHost(), machine.sshPort(), machine.user(), machine.key(),
+                    machine.hostKeys(), subnet.network() + "." + (10 + i)));
+        }
+    }
+
+    private Vagrant.Result up(List<String> arguments) {
+        try (VagrantLock ordered = VagrantLock.acquire()) {
+            return vagrant.run(UP_TIMEOUT, arguments.toArray(String[]::new));
+        }
+    }
+
+    /** Endpoints from {@code vagrant ssh-config}, host keys through {@code vagrant ssh}, for Vagrantfiles that do not report them. */
+    private Map<String, Machine> askVagrant(ClusterSpec spec, List<String> names) {
+        // each `vagrant` run starts Ruby (a second or two): the host keys are read while ssh-config runs
+        CompletableFuture<List<String>> hostKeys = CompletableFuture.supplyAsync(() -> Parallel.map(names, this::hostKey),
+                command -> {
+                    Thread thread = new Thread(command, "hotstandby-vagrant-host-keys");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        Vagrant.Result config = vagrant.run(Duration.ofMinutes(2), "ssh-config");
+        List<String> keys = joined(hostKeys);
+        if (!config.ok()) {
+            throw new ClusterStartException(spec.owner() + ": `vagrant ssh-config` failed:\n" + tail(config.output()));
+        }
+        Map<String, Map<String, String>> endpoints = SshConfig.parse(config.output());
+        Map<String, Machine> machines = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            Map<String, String> endpoint = endpoints.get(name);
+            if (endpoint == null) {
+                throw new ClusterStartException(spec.owner() + ": `vagrant ssh-config` names no machine '" + name + "'; the"
+                        + " Vagrantfile in " + vagrant.folder() + " must define primary and standby-0 ... standby-N-1");
+            }
+            machines.put(name, new Machine(name, endpoint.get("hostname"), Integer.parseInt(endpoint.getOrDefault("port", "22")),
+                    endpoint.get("user"), Path.of(endpoint.get("identityfile").replace("\"", "")),
+                    HostKeys.pinned(keys.get(i)), ""));
+        }
+        return machines;
+    }
+
+    private static List<String> joined(CompletableFuture<List<String>> reading) {
+        try {
+            return reading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof Parallel.PartialFailure partial ? partial.first()
+                    : e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** The machine's ed25519 host key, read on the machine through Vagrant's own SSH channel. */
+    private String hostKey(String name) {
+        Vagrant.Result key = vagrant.run(Duration.ofMinutes(2), "ssh", name, "-c", "cat /etc/ssh/ssh_host_ed25519_key.pub",
+                "--", "-q");
+        String line = key.output().lines().map(String::strip).filter(l -> l.startsWith("ssh-ed25519 ")).findFirst().orElse(null);
+        if (!key.ok() || line == null) {
+            throw new ClusterStartException("cannot read the host key of Vagrant machine " + name + ":\n" + tail(key.output()));
+        }
+        return line;
+    }
+
+    @Override
+    public List<Machine> machines() {
+        return List.copyOf(machines);
+    }
+
+    @Override
+    public Optional<String> release(boolean keepEvidence) {
+        if (keepEvidence) {
+            subnet.close();
+            return Optional.of("Vagrant machines kept: remove them with VAGRANT_CWD=" + vagrant.folder()
+                    + " VAGRANT_DOTFILE_PATH=" + vagrant.state() + " vagrant destroy -f");
+        }
+        Vagrant.Result destroyed = destroy(vagrant);
+        DockerLeftovers.remove(work.getFileName().toString());
+        subnet.close();
+        if (!destroyed.ok()) {
+            return Optional.of("`vagrant destroy -f` failed; machines may remain (VAGRANT_CWD=" + vagrant.folder()
+                    + " VAGRANT_DOTFILE_PATH=" + vagrant.state() + "):\n" + tail(destroyed.output()));
+        }
+        deleteTree(work);
+        return Optional.empty();
+    }
+
+    static Vagrant.Result destroy(Vagrant vagrant) {
+        try (VagrantLock ordered = VagrantLock.acquire()) {
+            return vagrant.run(Duration.ofMinutes(5), "destroy", "-f");
+        }
+    }
+
+    private static Path folder(Properties properties, Path work) {
+        String folder = properties.getProperty(FOLDER_PROPERTY, "").trim();
+        if (!folder.isEmpty()) {
+            return Path.of(folder).toAbsolutePath();
+        }
+        try {
+            // the work directory itself, whose name is unique: the docker provider names containers after the folder
+            Files.writeString(work.resolve("Vagrantfile"), ConfigFiles.read("vagrant/Vagrantfile"), StandardCharsets.UTF_8);
+            return work;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createWorkDirectory() {
+        try {
+            return Files.createTempDirectory(StaleVagrantRuns.PREFIX);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for Vagrant's state", e);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: best effort
+        }
+    }
+
+    private static String tail(String output) {
+        List<String> lines = output.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.hotstandby.engine;
+
+import java.util.List;
+
+/** One node as a backend runs it. */
+public interface NodeRuntime {
+    String name();
+
+    /** Where the test JVM reaches the node. */
+    String host();
+
+    int port();
+
+    /** True for the current primary; after a failover, for the promoted node only. */
+    boolean isPrimary();
+
+    /** True for a standby; a former primary that has not rejoined is neither. */
+    boolean isStandby();
+
+    /** The last lines of the node's server log, for failure reports. */
+    List<String> logTail(int lines);
+}

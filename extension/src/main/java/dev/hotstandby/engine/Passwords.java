@@ -1,0 +1,19 @@
+package dev.hotstandby.engine;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** Random passwords, made per cluster by every backend; none is ever written into the repository. */
+public final class Passwords {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Passwords() {
+    }
+
+    /** 144 random bits, URL-safe characters only, so it needs no quoting in SQL or connection strings. */
+    public static String generate() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

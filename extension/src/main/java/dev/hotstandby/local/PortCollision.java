@@ -1,8 +1,0 @@
-package dev.hotstandby.local;
-
-/** A server could not bind its reserved port because a process outside hotstandby took it. */
-final class PortCollision extends RuntimeException {
-    PortCollision(String message) {
-        super(message);
-    }
-}

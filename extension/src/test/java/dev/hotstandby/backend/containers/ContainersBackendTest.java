@@ -1,0 +1,150 @@
+package dev.hotstandby.backend.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.PostgresNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+
+/** A real containers cluster: streaming, replicated reads, a read-only standby, and nothing left afterwards. */
+class ContainersBackendTest {
+
+    @BeforeAll
+    static void containersCanRun() {
+        ContainersAvailable.assumeContainersCanRun();
+    }
+
+    @Test
+    void standbyStreamsOverTheDockerNetworkAndNothingRemainsAfterClose() throws Exception {
+        try (PostgresCluster cluster = ContainersAvailable.builder().standbys(1).start()) {
+            PostgresNode primary = cluster.primary();
+            PostgresNode standby = cluster.standby(0);
+            assertThat(primary.host()).isIn("localhost", "127.0.0.1");
+            assertThat(standby.port()).isNotEqualTo(primary.port());
+
+            assertThat(single(primary, "SELECT application_name || ' ' || state || ' ' || sync_state FROM pg_stat_replication"))
+                    .isEqualTo("standby-0 streaming async");
+            assertThat(single(primary, "SELECT current_setting('cluster_name')")).isEqualTo("primary");
+            assertThat(single(standby, "SELECT current_setting('cluster_name')")).isEqualTo("standby-0");
+            assertThat(single(standby, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(single(standby, "SELECT status FROM pg_stat_wal_receiver")).isEqualTo("streaming");
+
+            execute(primary, "CREATE TABLE tab (val int)", "INSERT INTO tab VALUES (42)");
+            cluster.awaitReplication();
+            assertThat(single(standby, "SELECT val FROM tab")).isEqualTo("42");
+
+            assertThatThrownBy(() -> execute(standby, "INSERT INTO tab VALUES (43)"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
+
+            assertThat(labelled("dev.hotstandby.cluster")).as("while the cluster runs").isNotEmpty();
+        }
+        assertThat(labelled(Labels.OWNER + "=" + Labels.owner())).as("containers, networks, volumes after close").isEmpty();
+    }
+
+    @Test
+    void repositoryConfigsAndTheNetworkRuleAreWhatTheServersRun() throws Exception {
+        try (PostgresCluster cluster = ContainersAvailable.builder().standbys(1).start()) {
+            for (PostgresNode node : cluster.nodes()) {
+                // from configs/postgresql.conf (the stock file sets none of these)
+                assertThat(single(node, "SELECT setting FROM pg_settings WHERE name = 'wal_retrieve_retry_interval'"))
+                        .isEqualTo("100");
+                assertThat(single(node, "SELECT setting FROM pg_settings WHERE name = 'password_encryption'"))
+                        .isEqualTo("scram-sha-256");
+                // node.conf: listen on the container's interfaces, not only the repository's loopback
+                assertThat(single(node, "SELECT setting || ' ' || (sourcefile LIKE '%node.conf') FROM pg_settings"
+                        + " WHERE name = 'listen_addresses'")).isEqualTo("* true");
+                // the repository's loopback rules, then the network's, and never the image's catch-all
+                assertThat(single(node, "SELECT string_agg(array_to_string(address_list, ''), ',' ORDER BY line_number)"
+                        + " FROM (SELECT line_number, ARRAY[coalesce(address, '-') || '/' || auth_method] AS address_list"
+                        + " FROM pg_hba_file_rules WHERE type = 'host') rules"))
+                        .startsWith("127.0.0.1/scram-sha-256,::1/scram-sha-256")
+                        .doesNotContain("all/");
+                assertThat(single(node, "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'host' AND address = 'all'"))
+                        .isEqualTo("0");
+            }
+            assertThat(single(cluster.standby(0), "SELECT sourcefile LIKE '%standby.conf' FROM pg_settings"
+                    + " WHERE name = 'primary_conninfo'")).isEqualTo("t");
+        }
+    }
+
+    @Test
+    void failedClassKeepsEachContainersLogThenRemovesTheContainers() throws Exception {
+        Path kept = null;
+        try {
+            PostgresCluster cluster = ContainersAvailable.builder().standbys(1).start();
+            cluster.keepEvidenceOnClose();
+            assertThat(cluster.serverLogTails(200)).contains("standby-0: LOG:  started streaming WAL from primary");
+            java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream original = System.err;
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                cluster.close();
+            } finally {
+                System.setErr(original);
+            }
+            java.util.regex.Matcher where = java.util.regex.Pattern.compile("kept in (\\S+)").matcher(stderr.toString());
+            assertThat(where.find()).as(stderr.toString()).isTrue();
+            kept = Path.of(where.group(1));
+            assertThat(Files.readString(kept.resolve("primary/server.log"))).contains("primary: LOG:  database system is ready");
+            assertThat(Files.readString(kept.resolve("standby-0/server.log"))).contains("started streaming WAL");
+            assertThat(Files.readString(kept.resolve("standby-0/standby.conf"))).contains("application_name=standby-0");
+            assertThat(kept.resolve("primary/pg_hba.conf")).isRegularFile();
+            assertThat(cluster.primary().logTail(5)).isNotEmpty();
+            assertThat(labelled(Labels.OWNER + "=" + Labels.owner())).isEmpty();
+        } finally {
+            deleteTree(kept);
+        }
+    }
+
+    /** Containers, networks and volumes whose labels match {@code filter} ("key" or "key=value"). */
+    static List<String> labelled(String filter) {
+        DockerClient client = DockerClientFactory.instance().client();
+        Stream<String> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec()
+                .stream().map(container -> "container " + String.join(",", container.getNames()));
+        Stream<String> networks = client.listNetworksCmd().withFilter("label", List.of(filter)).exec().stream()
+                .map(network -> "network " + network.getName());
+        var volumes = client.listVolumesCmd().withFilter("label", List.of(filter)).exec().getVolumes();
+        Stream<String> volumeNames = volumes == null ? Stream.empty() : volumes.stream().map(volume -> "volume " + volume.getName());
+        return Stream.of(containers, networks, volumeNames).flatMap(s -> s).toList();
+    }
+
+    static String single(PostgresNode node, String sql) throws SQLException {
+        try (Connection connection = node.dataSource().getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            return rows.next() ? rows.getString(1) : null;
+        }
+    }
+
+    static void execute(PostgresNode node, String... sql) throws SQLException {
+        try (Connection connection = node.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            for (String each : sql) {
+                statement.execute(each);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hotstandby.backend.machines;
+
+import static dev.hotstandby.backend.machines.VagrantBackendTest.execute;
+import static dev.hotstandby.backend.machines.VagrantBackendTest.single;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hotstandby.Backend;
+import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.PostgresNode;
+import dev.hotstandby.SshHosts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Backend#SSH} against hosts this test starts (sshd containers on a network of their own):
+ * provisioning, streaming between the hosts' own addresses, failover, and the hosts left as they
+ * were found; wrong host keys and wrong host counts are refused before anything is started.
+ */
+class SshBackendTest {
+    private static SshdHosts hosts;
+
+    @BeforeAll
+    static void startHosts() throws Exception {
+        SshdHosts.assumeTheyCanRun();
+        hosts = SshdHosts.start(2);
+    }
+
+    @AfterAll
+    static void stopHosts() {
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    private static PostgresCluster.Builder builder(SshHosts sshHosts) {
+        return PostgresCluster.builder().backend(Backend.SSH).hosts(sshHosts)
+                .version(System.getProperty("hotstandby.version", "15"));
+    }
+
+    @Test
+    void existingHostsRunTheClusterAndAreLeftAsTheyWere() throws Exception {
+        SshHosts sshHosts = hosts.sshHosts();
+        try (PostgresCluster cluster = builder(sshHosts).standbys(1).start()) {
+            PostgresNode primary = cluster.primary();
+            PostgresNode standby = cluster.standby(0);
+            assertThat(single(primary, "SELECT application_name || ' ' || state || ' ' || host(client_addr)"
+                    + " FROM pg_stat_replication")).isEqualTo("standby-0 streaming " + sshHosts.hosts().get(1).address());
+            execute(primary, "CREATE TABLE tab (val int)", "INSERT INTO tab VALUES (1)");
+            cluster.awaitReplication();
+            assertThat(single(standby, "SELECT val FROM tab")).isEqualTo("1");
+
+            cluster.stop(primary);
+            cluster.promote(standby);
+            execute(standby, "INSERT INTO tab VALUES (2)");
+            cluster.rejoin(primary);
+            cluster.awaitReplication();
+            assertThat(single(primary, "SELECT count(*) FROM tab")).isEqualTo("2");
+            assertThat(single(primary, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertThat(hosts.exec(i, "sh", "-c", "ls -d /var/tmp/hotstandby-* 2>/dev/null || true")).as("run directories").isBlank();
+            assertThat(hosts.exec(i, "sh", "-c", "pgrep -u postgres postgres || true")).as("servers").isBlank();
+        }
+    }
+
+    @Test
+    void aHostKeyThatIsNotInKnownHostsIsRefused() throws Exception {
+        SshHosts sshHosts = hosts.sshHosts();
+        Path otherKnownHosts = hosts.directory().resolve("known_hosts.wrong");
+        // the hosts' keys swapped: each entry names the other host's key
+        List<String> lines = Files.readAllLines(sshHosts.knownHosts());
+        Files.write(otherKnownHosts, List.of(lines.get(0).split(" ")[0] + " " + lines.get(1).split(" ", 2)[1],
+                lines.get(1).split(" ")[0] + " " + lines.get(0).split(" ", 2)[1]));
+        SshHosts wrong = new SshHosts(sshHosts.user(), sshHosts.key(), otherKnownHosts, sshHosts.hosts());
+        assertThatThrownBy(() -> builder(wrong).standbys(1).start())
+                .isInstanceOf(ClusterStartException.class)
+                .hasMessageContaining("cannot log in to primary").hasMessageContaining("known_hosts");
+        assertThat(hosts.exec(0, "sh", "-c", "ls -d /var/tmp/hotstandby-* 2>/dev/null || true")).isBlank();
+    }
+
+    @Test
+    void aHostCountThatDoesNotMatchTheStandbysIsRefusedBeforeConnecting() throws Exception {
+        SshHosts sshHosts = hosts.sshHosts();
+        assertThatThrownBy(() -> builder(sshHosts).standbys(2).start())
+                .isInstanceOf(ClusterConfigurationException.class)
+                .hasMessageContaining("one host per node").hasMessageContaining("has 2");
+    }
+}
