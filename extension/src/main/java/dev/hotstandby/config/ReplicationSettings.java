@@ -42,6 +42,13 @@ public final class ReplicationSettings {
 
     /** A standby's lines; it is named {@code name}. */
     public List<String> forStandby(String name) {
+        List<String> lines = new ArrayList<>(standbyIdentity(name));
+        lines.addAll(archiving());
+        return lines;
+    }
+
+    /** What makes a node a standby: its standby settings and its slot (none on 11 and older, where recovery.conf does it). */
+    public List<String> standbyIdentity(String name) {
         List<String> lines = new ArrayList<>();
         // on 11 and older recovery.conf makes a standby, and the server reads it by itself
         if (!PostgresMajor.usesRecoveryConf(spec.major())) {
@@ -51,7 +58,6 @@ public final class ReplicationSettings {
                         "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
             }
         }
-        lines.addAll(archiving());
         return lines;
     }
 

@@ -2,6 +2,7 @@ package dev.hotstandby.backend.local;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.RunningCluster;
 
 /**
@@ -21,7 +22,7 @@ public final class LocalBackend implements ClusterBackend {
         Template template = new TemplateCache(workspace).obtain(binaries, ports);
         for (int attempt = 1; ; attempt++) {
             try {
-                return LocalCluster.start(spec, binaries, template, workspace, ports);
+                return EngineCluster.start(LocalCluster.create(spec, binaries, template, workspace, ports));
             } catch (PortCollision collision) {
                 if (attempt == ATTEMPTS) {
                     throw new dev.hotstandby.ClusterStartException(spec.owner() + ": " + collision.getMessage()

@@ -1,13 +1,15 @@
 package dev.hotstandby.backend.local;
 
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.engine.NodeRuntime;
+import dev.hotstandby.config.ReplicationSettings;
+import dev.hotstandby.engine.BackendNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
@@ -17,27 +19,29 @@ import java.util.concurrent.TimeUnit;
  * One {@code postgres} server process, spawned directly (no {@code pg_ctl}: its {@code -w} polls
  * in 100 ms steps) with its output appended to {@code server.log} beside the data directory.
  */
-final class LocalNode implements NodeRuntime {
+final class LocalNode implements BackendNode {
     static final String HOST = "127.0.0.1";
-    private static final String NODE_CONF = "node.conf";
-
-    enum Role { PRIMARY, STANDBY, FORMER_PRIMARY }
 
     private final String name;
-    private volatile Role role;
     private final Path home;
     private final PostgresBinaries binaries;
     private final PortReservations.Port port;
+    /** The cluster's private (0700) socket directory: standbys stream through it, the engine talks through it. */
+    private final Path sockets;
+    private final Path archive;
     private Process process;
     /** Killed and not started since: its shared memory is still registered with the kernel. */
     private volatile boolean crashed;
+    /** The engine's session over the private socket; closed whenever the server stops or starts. */
+    private SocketSession session;
 
-    LocalNode(String name, Role role, Path home, PostgresBinaries binaries, PortReservations.Port port) {
+    LocalNode(String name, Path home, PostgresBinaries binaries, PortReservations.Port port, Path sockets, Path archive) {
         this.name = name;
-        this.role = role;
         this.home = home;
         this.binaries = binaries;
         this.port = port;
+        this.sockets = sockets;
+        this.archive = archive;
     }
 
     @Override
@@ -56,17 +60,83 @@ final class LocalNode implements NodeRuntime {
     }
 
     @Override
-    public boolean isPrimary() {
-        return role == Role.PRIMARY;
+    public String replicationHost() {
+        return sockets.toString();
     }
 
     @Override
-    public boolean isStandby() {
-        return role == Role.STANDBY;
+    public int replicationPort() {
+        return port();
     }
 
-    void setRole(Role role) {
-        this.role = role;
+    @Override
+    public List<String> identitySettings() {
+        return List.of(
+                ReplicationSettings.line("port", String.valueOf(port()), "its own loopback port, reserved across JVMs"),
+                ReplicationSettings.line("unix_socket_directories", ReplicationSettings.quote(sockets.toString()),
+                        "private (0700) socket directory; standbys stream through it"),
+                ReplicationSettings.line("cluster_name", ReplicationSettings.quote(name), "names the server in ps and in its log"),
+                ReplicationSettings.line("log_line_prefix", ReplicationSettings.quote("%m [%p] " + name + ": "),
+                        "every log line names the node"));
+    }
+
+    @Override
+    public String archiveDirectory() {
+        return archive.toString();
+    }
+
+    /** Over the private socket, where pg_hba trusts the superuser: before the cluster has a password too. */
+    @Override
+    public synchronized String query(String sql) throws SQLException {
+        if (session == null) {
+            session = SocketSession.open(sockets, port(), TemplateCache.SUPERUSER);
+        }
+        try {
+            return session.query(sql);
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                closeSession();
+            }
+            throw e;
+        }
+    }
+
+    private synchronized void closeSession() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+
+    @Override
+    public void writeDataFile(String file, String content) {
+        write(dataDir().resolve(file), content);
+    }
+
+    @Override
+    public boolean isServerRunning() {
+        return isRunning();
+    }
+
+    @Override
+    public void startServer(Duration timeout) {
+        startAndAwaitReady(timeout);
+    }
+
+    @Override
+    public void stopServer() {
+        stop();
+    }
+
+    @Override
+    public void killServer() {
+        crash();
+    }
+
+    @Override
+    public void triggerPromotion() {
+        write(dataDir().resolve("promote"), "");
+        Signals.send("USR1", List.of(pid()));
     }
 
     Path dataDir() {
@@ -75,19 +145,6 @@ final class LocalNode implements NodeRuntime {
 
     Path logFile() {
         return home.resolve("server.log");
-    }
-
-    /** Writes this node's identity; postgresql.conf includes it after the settings from configs/. */
-    void writeNodeConf(Path socketDir, List<String> extraLines) {
-        StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(name)
-                .append(" before each start; included at the end of postgresql.conf.\n");
-        setting(conf, "port", String.valueOf(port()), "its own loopback port, reserved across JVMs");
-        setting(conf, "unix_socket_directories", quote(socketDir.toString()),
-                "private (0700) socket directory; standbys stream through it");
-        setting(conf, "cluster_name", quote(name), "names the server in ps and in its log");
-        setting(conf, "log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node");
-        extraLines.forEach(line -> conf.append(line).append('\n'));
-        write(dataDir().resolve(NODE_CONF), conf.toString());
     }
 
     void write(Path file, String content) {
@@ -99,6 +156,7 @@ final class LocalNode implements NodeRuntime {
     }
 
     void spawn() {
+        closeSession();
         ProcessBuilder builder = new ProcessBuilder(Rootless.wrap(List.of(
                 binaries.executable("postgres").toString(), "-D", dataDir().toString())))
                 .redirectErrorStream(true)
@@ -175,6 +233,7 @@ final class LocalNode implements NodeRuntime {
 
     /** A fast shutdown: clean, with a checkpoint. */
     void stop() {
+        closeSession();
         if (!isRunning()) {
             return;
         }
@@ -190,6 +249,7 @@ final class LocalNode implements NodeRuntime {
      * they notice, so that a new start does not find the old shared memory still attached.
      */
     void crash() {
+        closeSession();
         if (!isRunning()) {
             return;
         }
@@ -232,15 +292,8 @@ final class LocalNode implements NodeRuntime {
     }
 
     void releasePort() {
+        closeSession();
         port.close();
-    }
-
-    static String setting(String key, String value, String why) {
-        return key + " = " + value + "\t# " + why;
-    }
-
-    private static void setting(StringBuilder conf, String key, String value, String why) {
-        conf.append(key).append(" = ").append(value).append("\t# ").append(why).append('\n');
     }
 
     static String quote(String value) {

@@ -2,6 +2,7 @@ package dev.hotstandby.backend.local;
 
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
+import dev.hotstandby.config.ReplicationSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -98,9 +99,11 @@ final class TemplateCache {
      */
     private static void startOnceAndStop(PostgresBinaries binaries, Path home, PortReservations ports) throws IOException {
         try (PortReservations.Port port = ports.reserve()) {
-            LocalNode node = new LocalNode("template", LocalNode.Role.PRIMARY, home, binaries, port);
             Path sockets = Workspace.privateDir(home.resolve("s"));
-            node.writeNodeConf(sockets, List.of(LocalNode.setting("listen_addresses", "''", "no TCP while the template is made")));
+            LocalNode node = new LocalNode("template", home, binaries, port, sockets, home.resolve("archive"));
+            List<String> conf = new java.util.ArrayList<>(node.identitySettings());
+            conf.add(ReplicationSettings.line("listen_addresses", "''", "no TCP while the template is made"));
+            node.writeDataFile("node.conf", String.join("\n", conf) + "\n");
             node.spawn();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!node.isReady()) {

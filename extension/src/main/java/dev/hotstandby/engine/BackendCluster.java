@@ -1,0 +1,63 @@
+package dev.hotstandby.engine;
+
+import dev.hotstandby.ClusterSpec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A cluster's servers on one kind of infrastructure, and the few cluster-wide primitives that need
+ * more than one node: copying data between nodes, cutting links, removing everything. The engine
+ * ({@link EngineCluster}) drives it; nothing here decides who is primary.
+ */
+public interface BackendCluster {
+    ClusterSpec spec();
+
+    /** For messages: where the servers run, e.g. " on image postgres:17"; empty for local processes. */
+    default String where() {
+        return "";
+    }
+
+    /** Every node, primary first, then the standbys by index, from before boot until close. */
+    List<? extends BackendNode> nodes();
+
+    /** The superuser the test JVM connects as. */
+    String username();
+
+    /** Generated for this cluster; nothing else knows it. */
+    String password();
+
+    /** The role standbys stream as. */
+    String replicationUser();
+
+    /**
+     * Starts every server so that each standby streams from its upstream in {@code topology}, using
+     * {@code files} for what each node is given beside its data. The engine checks the start contract
+     * afterwards; on failure it closes this cluster.
+     */
+    void boot(Topology topology, NodeFiles files);
+
+    /** True where {@link #rewind} can work (the binaries have pg_rewind). */
+    boolean canRewind();
+
+    /**
+     * Rewinds a cleanly stopped former primary to the point where {@code source}'s timeline forked
+     * from its own, dropping its own replication slots; false (noted in its log) when that failed.
+     * The engine writes the node's files again afterwards.
+     */
+    boolean rewind(BackendNode node, BackendNode source);
+
+    /** Replaces a stopped node's data directory with a base backup of {@code source}. */
+    void reseed(BackendNode node, BackendNode source);
+
+    /** Cuts the replication link between a standby and its upstream; both servers stay up. */
+    void cut(BackendNode standby, BackendNode upstream);
+
+    /** Restores a link cut by {@link #cut}. */
+    void heal(BackendNode standby, BackendNode upstream);
+
+    /**
+     * Stops every server. Removes everything unless {@code keepEvidence}, in which case data and logs
+     * stay and the returned text says where. Called once.
+     */
+    Optional<String> close(boolean keepEvidence);
+}

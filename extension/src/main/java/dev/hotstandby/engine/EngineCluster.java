@@ -1,0 +1,148 @@
+package dev.hotstandby.engine;
+
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A cluster on any backend: the start contract, promotion, rejoin and links written once over the
+ * backend's node primitives. The public {@code PostgresCluster} runs every operation through it.
+ */
+public final class EngineCluster implements RunningCluster {
+    private final ClusterSpec spec;
+    private final BackendCluster backend;
+    private final Topology topology;
+    private final NodeFiles files;
+    private final Slots slots;
+    private final StartContract contract;
+    private final Failover failover;
+    private final Rejoin rejoin;
+    private final Links links;
+    private final List<EngineNode> nodes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EngineCluster(BackendCluster backend) {
+        this.spec = backend.spec();
+        this.backend = backend;
+        this.topology = Topology.initial(spec, backend.nodes());
+        this.files = new NodeFiles(spec, topology, backend.replicationUser());
+        this.slots = new Slots(spec.replication().replicationSlots());
+        this.contract = new StartContract(spec, topology);
+        this.failover = new Failover(spec, topology, files, slots);
+        this.rejoin = new Rejoin(spec, backend, topology, files, slots, contract);
+        this.links = new Links(spec, backend, topology);
+        this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology)).toList();
+    }
+
+    /**
+     * Boots the backend's servers and returns once the start contract holds; otherwise closes
+     * everything the backend started and throws {@link ClusterStartException} with every node's log tail.
+     */
+    public static EngineCluster start(BackendCluster backend) {
+        EngineCluster cluster = new EngineCluster(backend);
+        OpenClusters.add(cluster);
+        long deadline = System.nanoTime() + cluster.spec.startTimeout().toNanos();
+        try {
+            backend.boot(cluster.topology, cluster.files);
+            for (BackendNode standby : cluster.topology.standbys()) {
+                cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
+            }
+            cluster.contract.await(cluster.topology.standbys(),
+                    Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            return cluster;
+        } catch (RuntimeException | Error failure) {
+            String logs = cluster.logTails(20);
+            cluster.close(false);
+            if (failure instanceof RetryableStartException) {
+                throw failure;
+            }
+            throw new ClusterStartException(cluster.spec.owner() + ": the cluster did not start" + backend.where() + ": "
+                    + failure.getMessage() + "\n(everything it had started was stopped and removed)" + logs, failure);
+        }
+    }
+
+    /** The backend's node behind one of {@link #nodes()}. */
+    public BackendNode backendNode(NodeRuntime node) {
+        if (node instanceof EngineNode engineNode && nodes.contains(engineNode)) {
+            return engineNode.backendNode();
+        }
+        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+    }
+
+    @Override
+    public List<NodeRuntime> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public String username() {
+        return backend.username();
+    }
+
+    @Override
+    public String password() {
+        return backend.password();
+    }
+
+    @Override
+    public void stop(NodeRuntime node) {
+        backendNode(node).stopServer();
+    }
+
+    @Override
+    public void kill(NodeRuntime node) {
+        backendNode(node).killServer();
+    }
+
+    @Override
+    public void start(NodeRuntime node) {
+        backendNode(node).startServer(spec.startTimeout());
+    }
+
+    @Override
+    public synchronized void promote(NodeRuntime standby) {
+        failover.promote(backendNode(standby));
+    }
+
+    @Override
+    public synchronized void rejoin(NodeRuntime formerPrimary) {
+        rejoin.rejoin(backendNode(formerPrimary));
+    }
+
+    @Override
+    public synchronized void disconnect(NodeRuntime standby) {
+        links.disconnect(backendNode(standby));
+    }
+
+    @Override
+    public synchronized void reconnect(NodeRuntime standby) {
+        links.reconnect(backendNode(standby));
+    }
+
+    /** Every node's log tail, each headed by its name, for failure messages. */
+    public String logTails(int lines) {
+        StringBuilder tails = new StringBuilder();
+        for (BackendNode node : topology.nodes()) {
+            tails.append("\n--- last lines of the server log of ").append(node.name()).append(" ---\n");
+            try {
+                node.logTail(lines).forEach(line -> tails.append(line).append('\n'));
+            } catch (RuntimeException unreadable) {
+                tails.append("(unreadable: ").append(unreadable.getMessage()).append(")\n");
+            }
+        }
+        return tails.toString();
+    }
+
+    /** Idempotent: the test's close and the shutdown hook may both come. */
+    @Override
+    public Optional<String> close(boolean keepEvidence) {
+        if (!closed.compareAndSet(false, true)) {
+            return Optional.empty();
+        }
+        OpenClusters.remove(this);
+        return backend.close(keepEvidence);
+    }
+}

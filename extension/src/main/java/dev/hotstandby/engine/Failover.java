@@ -1,0 +1,53 @@
+package dev.hotstandby.engine;
+
+import dev.hotstandby.ClusterSpec;
+
+/**
+ * Promotion, for every backend: {@code pg_promote(false)} (a promote file and SIGUSR1 on 11 and
+ * older), a 1 ms poll until the server leaves recovery, then the topology rewired and every
+ * follower re-pointed at the new primary: its slot ensured there, its standby settings rewritten,
+ * a reload from 13 on (primary_conninfo is reloadable there), a restart before.
+ */
+final class Failover {
+    private final ClusterSpec spec;
+    private final Topology topology;
+    private final NodeFiles files;
+    private final Slots slots;
+
+    Failover(ClusterSpec spec, Topology topology, NodeFiles files, Slots slots) {
+        this.spec = spec;
+        this.topology = topology;
+        this.files = files;
+        this.slots = slots;
+    }
+
+    void promote(BackendNode promoted) {
+        BackendNode former = topology.primary();
+        if (spec.major() >= 12) {
+            Sql.single(promoted, "SELECT pg_promote(false)");
+        } else {
+            promoted.triggerPromotion();
+        }
+        Waits.until(promoted.name() + " leaves recovery after its promotion", spec.startTimeout(),
+                () -> "f".equals(promoted.query("SELECT pg_is_in_recovery()")),
+                () -> "its log:\n" + String.join("\n", promoted.logTail(20)));
+        topology.promoted(promoted, former);
+        files.promoted(promoted);
+        // a primary now: its node.conf names its direct standbys for synchronous_standby_names
+        files.rewriteNodeConf(promoted);
+        Sql.reload(promoted);
+        for (BackendNode follower : topology.followersOf(promoted)) {
+            slots.ensure(promoted, follower);
+            files.pointAt(follower, promoted);
+            if (!follower.isServerRunning()) {
+                continue;
+            }
+            if (spec.major() >= 13) {
+                Sql.reload(follower);
+            } else {
+                follower.stopServer();
+                follower.startServer(spec.startTimeout());
+            }
+        }
+    }
+}

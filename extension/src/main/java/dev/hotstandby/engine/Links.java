@@ -1,0 +1,39 @@
+package dev.hotstandby.engine;
+
+import dev.hotstandby.ClusterSpec;
+import java.time.Duration;
+
+/**
+ * Cutting and restoring a standby's replication link, for every backend: the backend cuts (a
+ * blackhole, a network disconnect, a firewall rule); on restore, if streaming has not resumed
+ * shortly, the standby's server is restarted (it keeps its data): connections cut mid-stream can
+ * leave either side half dead, and a WAL receiver that failed during the cut may not retry.
+ */
+final class Links {
+    private static final Duration RESUME = Duration.ofSeconds(3);
+
+    private final ClusterSpec spec;
+    private final BackendCluster backend;
+    private final Topology topology;
+
+    Links(ClusterSpec spec, BackendCluster backend, Topology topology) {
+        this.spec = spec;
+        this.backend = backend;
+        this.topology = topology;
+    }
+
+    void disconnect(BackendNode standby) {
+        backend.cut(standby, topology.upstreamOf(standby));
+    }
+
+    void reconnect(BackendNode standby) {
+        backend.heal(standby, topology.upstreamOf(standby));
+        try {
+            Waits.until(standby.name() + " streams again", RESUME,
+                    () -> "streaming".equals(standby.query("SELECT status FROM pg_stat_wal_receiver")), () -> "");
+        } catch (RuntimeException notResumed) {
+            standby.stopServer();
+            standby.startServer(spec.startTimeout());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hotstandby.engine;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Clusters not closed yet, on every backend: one shutdown hook closes them should the JVM end
+ * first (an exec:java main that forgot close(), Ctrl-C in the CLI). A JVM killed with kill -9 runs
+ * no hook; each backend's reaper removes what such a JVM left at the next start.
+ */
+final class OpenClusters {
+    private static final Set<EngineCluster> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(cluster -> cluster.close(false)),
+                "hotstandby-shutdown"));
+    }
+
+    private OpenClusters() {
+    }
+
+    static void add(EngineCluster cluster) {
+        OPEN.add(cluster);
+    }
+
+    static void remove(EngineCluster cluster) {
+        OPEN.remove(cluster);
+    }
+}

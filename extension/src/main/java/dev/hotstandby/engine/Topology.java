@@ -1,0 +1,111 @@
+package dev.hotstandby.engine;
+
+import dev.hotstandby.ClusterSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is primary, who is a standby, and whom each standby streams from. Begins as the spec asks
+ * (cascading through {@code upstreams}); promotion and rejoin rewire it. The one place roles live.
+ */
+public final class Topology {
+    private final List<BackendNode> nodes;
+    private final Map<BackendNode, Role> roles = new ConcurrentHashMap<>();
+    /** Which node each standby streams from: the primary, or another standby when cascading. */
+    private final Map<BackendNode, BackendNode> upstreams = new ConcurrentHashMap<>();
+
+    private Topology(List<? extends BackendNode> nodes) {
+        this.nodes = List.copyOf(nodes);
+    }
+
+    /** The primary first, then standby i streaming from the node {@code spec.replication().upstreamOf(i)} names. */
+    public static Topology initial(ClusterSpec spec, List<? extends BackendNode> nodes) {
+        Topology topology = new Topology(nodes);
+        topology.roles.put(nodes.get(0), Role.PRIMARY);
+        for (int i = 0; i < spec.standbys(); i++) {
+            BackendNode standby = nodes.get(1 + i);
+            topology.roles.put(standby, Role.STANDBY);
+            topology.upstreams.put(standby, nodes.get(spec.replication().upstreamOf(i) + 1));
+        }
+        return topology;
+    }
+
+    public List<BackendNode> nodes() {
+        return nodes;
+    }
+
+    public Role roleOf(BackendNode node) {
+        return roles.get(node);
+    }
+
+    public boolean isPrimary(BackendNode node) {
+        return roles.get(node) == Role.PRIMARY;
+    }
+
+    public boolean isStandby(BackendNode node) {
+        return roles.get(node) == Role.STANDBY;
+    }
+
+    public BackendNode primary() {
+        return nodes.stream().filter(this::isPrimary).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the cluster has no primary"));
+    }
+
+    /** The current standbys, in index order. */
+    public List<BackendNode> standbys() {
+        return nodes.stream().filter(this::isStandby).toList();
+    }
+
+    public BackendNode upstreamOf(BackendNode standby) {
+        return upstreams.get(standby);
+    }
+
+    /** The standbys streaming from {@code upstream} itself, not through a cascade. */
+    public List<BackendNode> followersOf(BackendNode upstream) {
+        return standbys().stream().filter(node -> upstreams.get(node) == upstream).toList();
+    }
+
+    /**
+     * The order in which standbys can be started so that each upstream comes before its followers:
+     * the primary's followers first, then theirs.
+     */
+    public List<BackendNode> standbysUpstreamFirst() {
+        Map<BackendNode, Integer> depth = new LinkedHashMap<>();
+        for (BackendNode standby : standbys()) {
+            int hops = 0;
+            for (BackendNode up = upstreams.get(standby); up != null && isStandby(up); up = upstreams.get(up)) {
+                hops++;
+            }
+            depth.put(standby, hops);
+        }
+        return depth.entrySet().stream().sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * After {@code promoted} took over from {@code former}: neither streams any more, and whoever
+     * streamed from either now streams from the new primary.
+     */
+    synchronized void promoted(BackendNode promoted, BackendNode former) {
+        roles.put(former, Role.FORMER_PRIMARY);
+        roles.put(promoted, Role.PRIMARY);
+        upstreams.remove(promoted);
+        upstreams.remove(former);
+        upstreams.replaceAll((standby, upstream) -> upstream == former || upstream == promoted ? promoted : upstream);
+    }
+
+    /** A former primary streams from {@code primary} now. */
+    synchronized void rejoined(BackendNode node, BackendNode primary) {
+        roles.put(node, Role.STANDBY);
+        upstreams.put(node, primary);
+    }
+
+    /** A node of this cluster as the caller passed it; anything else is the caller's mistake. */
+    public BackendNode own(BackendNode node) {
+        if (!nodes.contains(node)) {
+            throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+        }
+        return node;
+    }
+}
