@@ -8,6 +8,7 @@ import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Sql;
 import dev.hotstandby.engine.Topology;
+import dev.hotstandby.engine.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -112,7 +113,7 @@ final class LocalCluster implements BackendCluster {
         spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
         nodes.forEach(files::configure);
         nodes.forEach(LocalNode::spawn);
-        awaitReady(System.nanoTime() + spec.startTimeout().toNanos());
+        awaitReady();
         BackendNode primary = topology.primary();
         Sql.single(primary, "SET synchronous_commit = local");
         Sql.single(primary, "ALTER ROLE " + TemplateCache.SUPERUSER + " PASSWORD " + Sql.literal(password));
@@ -120,11 +121,10 @@ final class LocalCluster implements BackendCluster {
         spares.replenish(nodes.size());
     }
 
-    private void awaitReady(long deadline) {
-        List<LocalNode> waiting = new ArrayList<>(nodes);
-        while (!waiting.isEmpty()) {
-            waiting.removeIf(LocalNode::isReady);
-            for (LocalNode node : waiting) {
+    /** Every server ready; one that exits fails at once, as a port collision where another process took its port. */
+    private void awaitReady() {
+        Waits.until("every node accepts connections", spec.startTimeout(), () -> {
+            for (LocalNode node : nodes) {
                 if (!node.isRunning()) {
                     String log = String.join("\n", node.logTail(40));
                     if (log.contains("could not bind") || log.contains("Address already in use")) {
@@ -133,13 +133,8 @@ final class LocalCluster implements BackendCluster {
                     throw new ClusterStartException(node.name() + " exited during start-up");
                 }
             }
-            if (!waiting.isEmpty()) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new ClusterStartException("not ready within " + spec.startTimeout() + ": " + waiting);
-                }
-                TemplateCache.sleepBriefly();
-            }
-        }
+            return nodes.stream().allMatch(LocalNode::isReady);
+        }, () -> "not ready: " + nodes.stream().filter(node -> !node.isReady()).map(LocalNode::name).toList());
     }
 
     @Override

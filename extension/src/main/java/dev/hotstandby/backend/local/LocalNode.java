@@ -3,6 +3,7 @@ package dev.hotstandby.backend.local;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -257,26 +258,21 @@ final class LocalNode implements BackendNode {
         crashed = true;
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            TemplateCache.sleepBriefly();
-        }
+        Waits.until(name + "'s server processes exit after the kill", Duration.ofSeconds(30),
+                () -> children.stream().noneMatch(ProcessHandle::isAlive),
+                () -> "still alive: " + children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
     }
 
-    /** Spawns the server and returns once it accepts connections. */
+    /** Spawns the server and returns once it accepts connections; a server that exits fails at once. */
     void startAndAwaitReady(Duration timeout) {
         spawn();
         crashed = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!isReady()) {
+        Waits.until(name + " accepts connections", timeout, () -> {
             if (!isRunning()) {
                 throw new ClusterStartException(name + " exited during start-up:\n" + String.join("\n", logTail(30)));
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new ClusterStartException(name + " not ready within " + timeout + ":\n" + String.join("\n", logTail(30)));
-            }
-            TemplateCache.sleepBriefly();
-        }
+            return isReady();
+        }, () -> "its log:\n" + String.join("\n", logTail(30)));
     }
 
     @Override

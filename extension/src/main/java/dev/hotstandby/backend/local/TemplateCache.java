@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,15 +105,12 @@ final class TemplateCache {
             List<String> conf = new java.util.ArrayList<>(node.identitySettings());
             conf.add(ReplicationSettings.line("listen_addresses", "''", "no TCP while the template is made"));
             node.writeDataFile("node.conf", String.join("\n", conf) + "\n");
-            node.spawn();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!node.isReady()) {
-                if (!node.isRunning() || System.nanoTime() > deadline) {
-                    node.killForcibly();
-                    throw new ClusterStartException("the template server of " + binaries.origin()
-                            + " did not start:\n" + String.join("\n", node.logTail(30)));
-                }
-                sleepBriefly();
+            try {
+                node.startAndAwaitReady(Duration.ofSeconds(120));
+            } catch (ClusterStartException notStarted) {
+                node.killForcibly();
+                throw new ClusterStartException("the template server of " + binaries.origin() + " did not start: "
+                        + notStarted.getMessage());
             }
             Signals.send(Signals.FAST_SHUTDOWN, List.of(node.pid()));
             if (!node.awaitExit(120, TimeUnit.SECONDS)) {
@@ -134,14 +132,4 @@ final class TemplateCache {
             throw new IllegalStateException(e);
         }
     }
-
-    static void sleepBriefly() {
-        try {
-            Thread.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterStartException("interrupted while waiting for PostgreSQL");
-        }
-    }
-
 }
