@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class KilledJvmLeftovers {
         child.waitFor(30, TimeUnit.SECONDS);
         TimeUnit.SECONDS.sleep(5);
         long processes = servers.stream().filter(ProcessHandle::isAlive).count();
-        long directories = ownerDirectories(owner);
+        long directories = OwnerTraces.directories(owner);
         // the containers backend reaps at the next start; on local this start finds nothing to do
         try (PostgresCluster next = PostgresCluster.builder().standbys(0).describedAs("KilledJvmLeftovers").start()) {
             next.primary();
@@ -94,39 +93,8 @@ public final class KilledJvmLeftovers {
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("hotstandby."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
-        command.addAll(List.of("-cp", classpath(), Child.class.getName()));
+        command.addAll(List.of("-cp", Classpath.of(KilledJvmLeftovers.class), Child.class.getName()));
         return command;
-    }
-
-    /** exec:java runs this in a class loader of its own; java.class.path is then Maven's. */
-    private static String classpath() {
-        if (KilledJvmLeftovers.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
-            return Stream.of(loader.getURLs()).map(url -> {
-                try {
-                    return Path.of(url.toURI()).toString();
-                } catch (java.net.URISyntaxException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        }
-        return System.getProperty("java.class.path");
-    }
-
-    /** The owner's directories wherever the local backend keeps clusters (tmpfs or the temp dir). */
-    private static long ownerDirectories(String owner) throws IOException {
-        long found = 0;
-        for (Path root : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
-            if (!Files.isDirectory(root)) {
-                continue;
-            }
-            try (Stream<Path> paths = Files.find(root, 4, (path, attributes) -> attributes.isDirectory()
-                    && path.getFileName() != null && path.getFileName().toString().equals(owner))) {
-                found += paths.count();
-            } catch (java.io.UncheckedIOException vanishedWhileListing) {
-                // another run's directory went away under us; not ours
-            }
-        }
-        return found;
     }
 
     private static long dockerObjects(String owner) throws IOException, InterruptedException {

@@ -28,6 +28,8 @@ public final class LocalBackend implements ClusterBackend {
                     throw new dev.hotstandby.ClusterStartException(spec.owner() + ": " + collision.getMessage()
                             + " in " + ATTEMPTS + " attempts", collision);
                 }
+                // a process outside hotstandby took a reserved port: rare, worth seeing when it happens
+                System.err.println("hotstandby: " + spec.owner() + ": " + collision.getMessage() + "; starting again");
             }
         }
     }
