@@ -2,6 +2,7 @@ package dev.hotstandby;
 
 import dev.hotstandby.backend.local.LocalBackend;
 import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.NodeRuntime;
 import dev.hotstandby.engine.RunningCluster;
 import java.time.Duration;
@@ -273,7 +274,7 @@ public final class PostgresCluster implements AutoCloseable {
         }
         control.close();
         Optional<String> kept = running.close(keepEvidence);
-        kept.ifPresent(where -> System.err.println("hotstandby: " + spec.owner() + ": data directories and server logs kept in " + where));
+        kept.ifPresent(where -> NodeLog.of(spec.owner()).warn("data directories and server logs kept in " + where));
     }
 
     @Override

@@ -32,6 +32,8 @@ final class Failover {
                 () -> "f".equals(promoted.query("SELECT pg_is_in_recovery()")),
                 () -> "its log:\n" + String.join("\n", promoted.logTail(20)));
         topology.promoted(promoted, former);
+        NodeLog.of(promoted.name()).info("promoted; the primary now, followed by "
+                + topology.followersOf(promoted).stream().map(BackendNode::name).toList());
         files.promoted(promoted);
         // a primary now: its node.conf names its direct standbys for synchronous_standby_names
         files.rewriteNodeConf(promoted);

@@ -28,12 +28,15 @@ final class Rejoin {
 
     void rejoin(BackendNode node) {
         BackendNode primary = topology.primary();
-        if (!(backend.canRewind() && rewind(node, primary))) {
+        boolean rewound = backend.canRewind() && rewind(node, primary);
+        if (!rewound) {
             if (node.isServerRunning()) {
                 node.stopServer();
             }
             backend.reseed(node, primary);
         }
+        NodeLog.of(node.name()).info((rewound ? "rewound by pg_rewind" : "re-seeded by a base backup")
+                + " to rejoin as a standby of " + primary.name());
         topology.rejoined(node, primary);
         files.rejoined(node);
         slots.ensure(primary, node);

@@ -54,6 +54,7 @@ final class StartContract {
                 () -> "pg_stat_replication on " + upstream.name() + ": " + Sql.single(upstream,
                         "SELECT coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state, ', '), 'empty')"
                                 + " FROM pg_stat_replication"));
+        NodeLog.of(standby.name()).info("streaming from " + upstream.name());
     }
 
     private static String describe(String status) {

@@ -3,6 +3,7 @@ package dev.hotstandby.backend.local;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
+import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.RunningCluster;
 
 /**
@@ -29,7 +30,7 @@ public final class LocalBackend implements ClusterBackend {
                             + " in " + ATTEMPTS + " attempts", collision);
                 }
                 // a process outside hotstandby took a reserved port: rare, worth seeing when it happens
-                System.err.println("hotstandby: " + spec.owner() + ": " + collision.getMessage() + "; starting again");
+                NodeLog.of(spec.owner()).warn(collision.getMessage() + "; starting again");
             }
         }
     }
