@@ -34,6 +34,7 @@ final class ContainerCluster implements BackendCluster {
     private final ClusterTeardown teardown;
     private final List<ContainerNode> nodes = new ArrayList<>();
     private NetworkPartition partition;
+    private Boolean canRewind;
     private boolean closed;
 
     private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image) {
@@ -108,15 +109,18 @@ final class ContainerCluster implements BackendCluster {
         startup.run(nodes, topology, files);
     }
 
-    /** The images carry pg_rewind, but a rejoin here re-seeds: a base backup over the network is quick. */
+    /** Where the image has pg_rewind; asked once, of the primary's container (every node runs the same image). */
     @Override
-    public boolean canRewind() {
-        return false;
+    public synchronized boolean canRewind() {
+        if (canRewind == null) {
+            canRewind = Rewind.available(nodes.get(0));
+        }
+        return canRewind;
     }
 
     @Override
     public boolean rewind(BackendNode node, BackendNode source) {
-        return false;
+        return Rewind.run(own(node), source, replicationUser());
     }
 
     /** Empties the data directory and refills it by {@code pg_basebackup} of the source, inside the node's container. */

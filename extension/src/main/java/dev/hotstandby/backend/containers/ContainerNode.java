@@ -92,8 +92,14 @@ final class ContainerNode implements BackendNode {
         if (connection == null) {
             connection = open();
         }
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : null;
+        try (Statement statement = connection.createStatement()) {
+            // CHECKPOINT and the like return no rows at all
+            if (!statement.execute(sql)) {
+                return null;
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
         } catch (SQLException e) {
             // a broken connection (the server restarted, crashed or ended it) is opened afresh by the next query
             if (connection.isClosed() || e.getSQLState() == null || e.getSQLState().startsWith("08")
