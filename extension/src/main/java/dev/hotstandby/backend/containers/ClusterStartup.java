@@ -2,13 +2,12 @@ package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.Lsn;
+import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.NodeFiles;
+import dev.hotstandby.engine.Topology;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -19,65 +18,50 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Brings a cluster up: the networks (and archive volume), one container per node, all started at
- * once, then the start contract: every standby streams and has replayed the primary's position.
- * Standbys need not wait for their upstream: node.sh retries the base backup until it accepts.
- * On failure the caller removes whatever exists by then.
+ * Boots a cluster's defined containers, all at once: the primary initialised by the image's
+ * entrypoint with the configuration exchanged through its initdb hook, each standby a base backup of
+ * its upstream taken by node.sh (retried until the upstream accepts, so no standby waits for it here)
+ * with its node files staged beforehand. Returns once every server answers queries; the engine then
+ * creates the slots and checks the start contract. On failure the engine closes the cluster.
  */
 final class ClusterStartup {
     private static final Pattern READY = Pattern.compile("database system is ready to accept (read.only )?connections");
 
     private final ClusterSpec spec;
     private final String clusterId;
-    private final Topology topology;
-    private final DockerResources shared;
-    private final NodeContainers containers;
-    private final NodeConfigFiles configFiles;
     private final PrimaryConfigExchange configExchange;
-    private final NodeConnections connections;
-    private final ReplicationSlots slots;
 
-    ClusterStartup(ClusterSpec spec, String clusterId, Topology topology, DockerResources shared,
-                   NodeContainers containers, NodeConfigFiles configFiles, PrimaryConfigExchange configExchange,
-                   NodeConnections connections, ReplicationSlots slots) {
+    ClusterStartup(ClusterSpec spec, String clusterId, PrimaryConfigExchange configExchange) {
         this.spec = spec;
         this.clusterId = clusterId;
-        this.topology = topology;
-        this.shared = shared;
-        this.containers = containers;
-        this.configFiles = configFiles;
         this.configExchange = configExchange;
-        this.connections = connections;
-        this.slots = slots;
     }
 
-    /** Returns once the start contract holds, within the spec's start timeout for all of it. */
-    void run() {
+    void run(List<ContainerNode> nodes, Topology topology, NodeFiles files) {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-        shared.createNetworks();
-        if (spec.replication().archiving()) {
-            shared.createArchiveVolume();
+        for (ContainerNode node : nodes) {
+            if (topology.isPrimary(node)) {
+                NodeContainers.asPrimary(node);
+            } else {
+                NodeContainers.asStandby(node);
+                NodeConfigFiles.stageForFirstStart(node, files.filesFor(node), topology.upstreamOf(node).replicationHost());
+            }
         }
-        topology.add(containers.define(ClusterSpec.PRIMARY_NAME, ContainerNode.Role.PRIMARY));
-        for (int i = 0; i < spec.standbys(); i++) {
-            topology.add(containers.define(ClusterSpec.standbyName(i), ContainerNode.Role.STANDBY));
-        }
-        List<ContainerNode> nodes = topology.nodes();
-        for (int i = 0; i < spec.standbys(); i++) {
-            topology.streamFrom(nodes.get(1 + i), nodes.get(spec.replication().upstreamOf(i) + 1));
-        }
-        for (ContainerNode standby : topology.standbys()) {
-            configFiles.stageForFirstStart(standby, topology.upstreamOf(standby));
-        }
-        startAllAtOnce(nodes, deadline);
-        if (spec.replication().replicationSlots()) {
-            topology.standbys().forEach(standby -> slots.create(standby, topology.upstreamOf(standby)));
-        }
-        awaitStreamingAndCaughtUp(deadline);
+        startAllAtOnce(nodes, deadline, node -> {
+            if (topology.isPrimary(node)) {
+                startPrimary(node, files.nodeConf(node), deadline);
+            } else {
+                startStandby(node, topology.upstreamOf(node), deadline);
+            }
+        });
+    }
+
+    private interface Start {
+        void run(ContainerNode node) throws IOException;
     }
 
     /** Every container starts in a thread of its own; the first failure ends the wait. */
-    private void startAllAtOnce(List<ContainerNode> nodes, long deadline) {
+    private void startAllAtOnce(List<ContainerNode> nodes, long deadline, Start start) {
         ExecutorService pool = Executors.newFixedThreadPool(nodes.size(), runnable -> {
             Thread thread = new Thread(runnable, "hotstandby-" + clusterId + "-start");
             thread.setDaemon(true);
@@ -87,11 +71,7 @@ final class ClusterStartup {
             ExecutorCompletionService<Void> starts = new ExecutorCompletionService<>(pool);
             for (ContainerNode node : nodes) {
                 starts.submit(() -> {
-                    if (node.isPrimary()) {
-                        startPrimary(node, deadline);
-                    } else {
-                        startStandby(node, deadline);
-                    }
+                    start.run(node);
                     return null;
                 });
             }
@@ -130,83 +110,21 @@ final class ClusterStartup {
     }
 
     /** The image's entrypoint runs initdb and our hook, then starts the server with the configuration installed. */
-    private void startPrimary(ContainerNode primary, long deadline) throws IOException {
+    private void startPrimary(ContainerNode primary, String nodeConf, long deadline) throws IOException {
         primary.container().start();
-        int installed = configExchange.installConfiguration(primary, deadline);
+        int installed = configExchange.installConfiguration(primary, nodeConf, deadline);
         primary.awaitLine(READY, installed, deadline, "the server's start after initialisation");
-        primary.refreshAddress();
-        connections.awaitConnectable(primary, deadline);
+        primary.awaitConnectable(remaining(deadline));
     }
 
-    private void startStandby(ContainerNode standby, long deadline) {
+    private void startStandby(ContainerNode standby, BackendNode upstream, long deadline) {
         standby.container().start();
-        standby.awaitLine(READY, 0, deadline, "its start (a base backup of " + topology.upstreamOf(standby).name()
+        standby.awaitLine(READY, 0, deadline, "its start (a base backup of " + upstream.name()
                 + " over the network, then recovery)");
-        standby.refreshAddress();
-        connections.awaitConnectable(standby, deadline);
+        standby.awaitConnectable(remaining(deadline));
     }
 
-    /**
-     * The start contract: every standby's WAL receiver is streaming and has replayed the primary's
-     * position as of now (standbys of standbys included).
-     */
-    private void awaitStreamingAndCaughtUp(long deadline) {
-        List<ContainerNode> standbys = topology.standbys();
-        if (standbys.isEmpty()) {
-            return;
-        }
-        Map<ContainerNode, Connection> open = new LinkedHashMap<>();
-        try {
-            for (ContainerNode node : topology.nodes()) {
-                open.put(node, connections.open(node));
-            }
-            for (ContainerNode standby : standbys) {
-                String status = null;
-                while (!"streaming".equals(status = NodeConnections.single(open.get(standby),
-                        "SELECT status FROM pg_stat_wal_receiver"))) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new ClusterStartException(standby.name() + " did not stream from "
-                                + topology.upstreamOf(standby).name() + " within " + spec.startTimeout()
-                                + " (its WAL receiver: " + (status == null ? "not running" : status) + ")");
-                    }
-                    NodeConnections.pause(2);
-                }
-            }
-            // ... and each upstream sees it streaming: with synchronous = true, as a synchronous candidate
-            // (a walsender takes its priority from synchronous_standby_names a moment after it starts)
-            for (ContainerNode standby : standbys) {
-                ContainerNode upstream = topology.upstreamOf(standby);
-                boolean candidate = spec.synchronous() && upstream.isPrimary();
-                String sql = "SELECT count(*) FROM pg_stat_replication WHERE application_name = '" + standby.name()
-                        + "' AND state = 'streaming'" + (candidate ? " AND sync_priority > 0" : "");
-                while (!"1".equals(NodeConnections.single(open.get(upstream), sql))) {
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new ClusterStartException(upstream.name() + " does not list " + standby.name() + " as streaming"
-                                + (candidate ? " synchronous candidate" : "") + " in pg_stat_replication within "
-                                + spec.startTimeout());
-                    }
-                    NodeConnections.pause(2);
-                }
-            }
-            Lsn target = Lsn.parse(NodeConnections.single(open.get(topology.primary()), "SELECT pg_current_wal_flush_lsn()::text"));
-            for (ContainerNode standby : standbys) {
-                String replayed = null;
-                while (true) {
-                    replayed = NodeConnections.single(open.get(standby), "SELECT pg_last_wal_replay_lsn()::text");
-                    if (replayed != null && Lsn.parse(replayed).isAtLeast(target)) {
-                        break;
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new ClusterStartException(standby.name() + " did not catch up within " + spec.startTimeout()
-                                + ": replayed up to " + replayed + ", primary at " + target);
-                    }
-                    NodeConnections.pause(2);
-                }
-            }
-        } catch (SQLException e) {
-            throw new ClusterStartException("cannot query the servers: " + e.getMessage(), e);
-        } finally {
-            open.values().forEach(NodeConnections::closeQuietly);
-        }
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 }

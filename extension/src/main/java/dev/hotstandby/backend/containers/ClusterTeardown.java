@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 final class ClusterTeardown {
     private final ClusterSpec spec;
     private final String clusterId;
-    private final Topology topology;
+    /** The cluster's nodes, as many as were defined by the time it is removed. */
+    private final List<ContainerNode> nodes;
     private final DockerResources shared;
 
-    ClusterTeardown(ClusterSpec spec, String clusterId, Topology topology, DockerResources shared) {
+    ClusterTeardown(ClusterSpec spec, String clusterId, List<ContainerNode> nodes, DockerResources shared) {
         this.spec = spec;
         this.clusterId = clusterId;
-        this.topology = topology;
+        this.nodes = nodes;
         this.shared = shared;
     }
 
@@ -30,7 +31,7 @@ final class ClusterTeardown {
      * directory first, whose path is returned.
      */
     Optional<String> remove(boolean keepEvidence) {
-        List<ContainerNode> nodes = topology.nodes();
+        List<ContainerNode> nodes = List.copyOf(this.nodes);
         Optional<String> kept = Optional.empty();
         if (keepEvidence) {
             kept = Optional.of(Evidence.save(spec, clusterId, nodes).toString());
@@ -68,15 +69,5 @@ final class ClusterTeardown {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** The last lines of every container's log, for the message of a start that failed. */
-    String logTails(int lines) {
-        StringBuilder tails = new StringBuilder();
-        for (ContainerNode node : topology.nodes()) {
-            tails.append("\n--- last lines of the container log of ").append(node.name()).append(" ---\n")
-                    .append(String.join("\n", node.logTail(lines)));
-        }
-        return tails.toString();
     }
 }

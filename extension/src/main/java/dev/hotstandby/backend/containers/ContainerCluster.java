@@ -3,76 +3,90 @@ package dev.hotstandby.backend.containers;
 import com.github.dockerjava.api.DockerClient;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.engine.NodeRuntime;
+import dev.hotstandby.engine.BackendCluster;
+import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
-import dev.hotstandby.engine.RunningCluster;
+import dev.hotstandby.engine.Topology;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A primary and its standbys, one container each, on a Docker network of their own where every
- * node is reachable by its name (a network alias). The test JVM reaches them through mapped ports.
+ * A primary and its standbys, one container each, on Docker networks of their own where every node
+ * is reachable by its name (a network alias). The test JVM reaches them through mapped ports.
  *
  * <p>The primary is initialised by the image's own entrypoint, whose initdb hook takes the
  * repository's configs/ ({@link PrimaryConfigExchange}). Every standby is a {@code pg_basebackup} of
  * its upstream taken inside its own container over the network, so it carries the primary's
- * configuration; only its identity and standby settings are its own ({@link NodeConfigFiles}).
- * {@link ClusterStartup} brings the cluster up, {@link TopologyOperations} changes it and
- * {@link ClusterTeardown} removes it; this class ties them to one cluster's lifetime.
+ * configuration; only its node files are its own. {@link ClusterStartup} boots it, the engine runs
+ * everything PostgreSQL does on it, and {@link ClusterTeardown} removes it.
  */
-final class ContainerCluster implements RunningCluster {
-    /** Clusters not closed yet: the shutdown hook removes them should the test JVM end first. */
-    private static final Set<ContainerCluster> OPEN = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(cluster -> cluster.close(false)),
-                "hotstandby-containers-shutdown"));
-    }
-
+final class ContainerCluster implements BackendCluster {
+    private final ClusterSpec spec;
+    private final PostgresImage image;
+    private final String id;
     private final String password = Passwords.generate();
-    private final Topology topology = new Topology();
+    private final DockerResources shared;
+    private final NodeContainers containers;
     private final ClusterStartup startup;
-    private final TopologyOperations operations;
     private final ClusterTeardown teardown;
+    private final List<ContainerNode> nodes = new ArrayList<>();
+    private NetworkPartition partition;
+    private Boolean canRewind;
     private boolean closed;
 
     private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image) {
+        this.spec = spec;
+        this.image = image;
         // eight characters naming the cluster's network, containers and volume
-        String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
-        DockerResources shared = new DockerResources(client, id);
-        NodeConnections connections = new NodeConnections(password);
-        NodeConfigFiles configFiles = new NodeConfigFiles(spec, topology);
-        ReplicationSlots slots = new ReplicationSlots(connections);
-        this.startup = new ClusterStartup(spec, id, topology, shared,
-                new NodeContainers(spec, client, image, id, password, shared), configFiles,
-                new PrimaryConfigExchange(spec, client, image, shared, configFiles), connections, slots);
-        this.operations = new TopologyOperations(spec, topology, configFiles, connections, slots);
-        this.teardown = new ClusterTeardown(spec, id, topology, shared);
+        this.id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        this.shared = new DockerResources(client, id);
+        this.containers = new NodeContainers(spec, client, image, id, password, shared);
+        this.startup = new ClusterStartup(spec, id, new PrimaryConfigExchange(spec, client, image, shared));
+        this.teardown = new ClusterTeardown(spec, id, nodes, shared);
     }
 
-    /** Returns the started cluster, or throws having removed everything it had created. */
-    static ContainerCluster start(ClusterSpec spec, DockerClient client, PostgresImage image) {
+    /**
+     * The networks (and archive volume) and every node's container defined, none started; the engine
+     * boots it. Throws having removed what it had created.
+     */
+    static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image) {
         ContainerCluster cluster = new ContainerCluster(spec, client, image);
-        OPEN.add(cluster);
         try {
-            cluster.startup.run();
+            cluster.shared.createNetworks();
+            if (spec.replication().archiving()) {
+                cluster.shared.createArchiveVolume();
+            }
+            cluster.nodes.add(cluster.containers.define(ClusterSpec.PRIMARY_NAME));
+            for (int i = 0; i < spec.standbys(); i++) {
+                cluster.nodes.add(cluster.containers.define(ClusterSpec.standbyName(i)));
+            }
             return cluster;
         } catch (RuntimeException | Error failure) {
-            String logs = cluster.teardown.logTails(30);
             cluster.close(false);
-            throw new ClusterStartException(spec.owner() + ": the cluster did not start on image " + image + ": "
-                    + failure.getMessage() + "\n(every container, network and volume it had was removed)" + logs, failure);
+            throw new ClusterStartException(spec.owner() + ": the cluster did not start" + cluster.where() + ": "
+                    + failure.getMessage() + "\n(every container, network and volume it had was removed)", failure);
         }
     }
 
     @Override
-    public List<NodeRuntime> nodes() {
-        return List.copyOf(topology.nodes());
+    public ClusterSpec spec() {
+        return spec;
     }
 
+    @Override
+    public String where() {
+        return " on image " + image;
+    }
+
+    @Override
+    public List<ContainerNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** The image's superuser ({@code POSTGRES_USER}), with the generated password. */
     @Override
     public String username() {
         return NodeConnections.SUPERUSER;
@@ -83,54 +97,67 @@ final class ContainerCluster implements RunningCluster {
         return password;
     }
 
-    /**
-     * A fast shutdown (SIGINT to the postmaster); the container, its tmpfs data directory, network
-     * alias and mapped port stay for {@link #start}.
-     */
+    /** The superuser too: pg_hba.conf admits it from the cluster's network with the password (PGPASSWORD). */
     @Override
-    public void stop(NodeRuntime node) {
-        topology.own(node).hold("INT");
-    }
-
-    /** SIGKILL to the postmaster, as {@code kill -9}: the next start runs crash recovery. */
-    @Override
-    public void kill(NodeRuntime node) {
-        topology.own(node).hold("KILL");
+    public String replicationUser() {
+        return NodeConnections.SUPERUSER;
     }
 
     @Override
-    public void start(NodeRuntime node) {
-        operations.start(topology.own(node));
+    public void boot(Topology topology, NodeFiles files) {
+        partition = new NetworkPartition(topology);
+        startup.run(nodes, topology, files);
+    }
+
+    /** Where the image has pg_rewind; asked once, of the primary's container (every node runs the same image). */
+    @Override
+    public synchronized boolean canRewind() {
+        if (canRewind == null) {
+            canRewind = Rewind.available(nodes.get(0));
+        }
+        return canRewind;
     }
 
     @Override
-    public synchronized void promote(NodeRuntime standby) {
-        operations.promote(topology.own(standby));
+    public boolean rewind(BackendNode node, BackendNode source) {
+        return Rewind.run(own(node), source, replicationUser());
+    }
+
+    /** Empties the data directory and refills it by {@code pg_basebackup} of the source, inside the node's container. */
+    @Override
+    public void reseed(BackendNode node, BackendNode source) {
+        own(node).exec("find \"$PGDATA\" -mindepth 1 -delete"
+                + " && pg_basebackup --host=" + source.replicationHost() + " --port=" + source.replicationPort()
+                + " --username=" + replicationUser()
+                + " --no-password --pgdata=\"$PGDATA\" --wal-method=stream --checkpoint=fast --no-sync"
+                + " && chown -R \"$(stat -c %u:%g \"$PGDATA\")\" \"$PGDATA\" && chmod 700 \"$PGDATA\"");
     }
 
     @Override
-    public synchronized void rejoin(NodeRuntime formerPrimary) {
-        operations.rejoin(topology.own(formerPrimary));
+    public void cut(BackendNode standby, BackendNode upstream) {
+        partition.cut(own(standby));
     }
 
     @Override
-    public void disconnect(NodeRuntime standby) {
-        operations.disconnect(topology.own(standby));
+    public void heal(BackendNode standby, BackendNode upstream) {
+        partition.heal(own(standby), upstream);
     }
 
-    @Override
-    public void reconnect(NodeRuntime standby) {
-        operations.reconnect(topology.own(standby));
+    private ContainerNode own(BackendNode node) {
+        if (node instanceof ContainerNode container && nodes.contains(container)) {
+            return container;
+        }
+        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
     }
 
-    /** Idempotent: the test's close and the shutdown hook may both come. */
+    /** Idempotent: a failed create and the engine may both come. */
     @Override
     public synchronized Optional<String> close(boolean keepEvidence) {
         if (closed) {
             return Optional.empty();
         }
         closed = true;
-        OPEN.remove(this);
+        nodes.forEach(ContainerNode::closeConnection);
         return teardown.remove(keepEvidence);
     }
 }

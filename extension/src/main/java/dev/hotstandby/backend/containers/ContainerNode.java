@@ -5,7 +5,14 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.engine.NodeRuntime;
+import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.DataSources;
+import dev.hotstandby.engine.Waits;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -15,11 +22,10 @@ import org.testcontainers.containers.output.OutputFrame;
 /**
  * One PostgreSQL server in its own container. The container's output is its server log: it is
  * watched while the container starts (for the backend's own markers and "ready to accept"), and
- * read from Docker for {@link #logTail}, so it covers restarts too.
+ * read from Docker for {@link #logTail}, so it covers restarts too. The engine's statements go through
+ * the mapped port with the cluster's password, as the tests' do.
  */
-final class ContainerNode implements NodeRuntime {
-    enum Role { PRIMARY, STANDBY, FORMER_PRIMARY }
-
+final class ContainerNode implements BackendNode {
     private final String name;
     private final GenericContainer<?> container;
     private final DockerClient client;
@@ -27,16 +33,18 @@ final class ContainerNode implements NodeRuntime {
     private final String replicationNetwork;
     /** Output lines seen since the container was created (restarts are read from Docker instead). */
     private final List<String> seen = new ArrayList<>();
-    private volatile Role role;
+    private final String password;
     private volatile String host;
     private volatile int port;
     private volatile List<String> logsAtRemoval;
     private volatile boolean held;
+    /** The engine's connection; closed whenever the server stops, starts or moves to another host port. */
+    private Connection connection;
 
-    ContainerNode(String name, Role role, GenericContainer<?> container, DockerClient client, String replicationNetwork) {
+    ContainerNode(String name, GenericContainer<?> container, DockerClient client, String replicationNetwork, String password) {
         this.name = name;
         this.replicationNetwork = replicationNetwork;
-        this.role = role;
+        this.password = password;
         this.container = container;
         this.client = client;
         container.withLogConsumer(this::accept);
@@ -57,18 +65,75 @@ final class ContainerNode implements NodeRuntime {
         return port;
     }
 
+    /** Its name is its alias on the cluster's replication network. */
     @Override
-    public boolean isPrimary() {
-        return role == Role.PRIMARY;
+    public String replicationHost() {
+        return name;
     }
 
     @Override
-    public boolean isStandby() {
-        return role == Role.STANDBY;
+    public int replicationPort() {
+        return NodeSettings.PORT;
     }
 
-    void setRole(Role role) {
-        this.role = role;
+    @Override
+    public List<String> identitySettings() {
+        return NodeSettings.identity(name);
+    }
+
+    /** The shared archive volume's mount (archiving = true). */
+    @Override
+    public String archiveDirectory() {
+        return NodeSettings.ARCHIVE;
+    }
+
+    @Override
+    public synchronized String query(String sql) throws SQLException {
+        if (connection == null) {
+            connection = open();
+        }
+        try (Statement statement = connection.createStatement()) {
+            // CHECKPOINT and the like return no rows at all
+            if (!statement.execute(sql)) {
+                return null;
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            // a broken connection (the server restarted, crashed or ended it) is opened afresh by the next query
+            if (connection.isClosed() || e.getSQLState() == null || e.getSQLState().startsWith("08")
+                    || e.getSQLState().startsWith("57P")) {
+                closeConnection();
+            }
+            throw e;
+        }
+    }
+
+    private Connection open() throws SQLException {
+        return DataSources.create(host, port, NodeConnections.DATABASE, NodeConnections.SUPERUSER, password).getConnection();
+    }
+
+    synchronized void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void writeDataFile(String file, String content) {
+        NodeConfigFiles.write(this, file, content);
+    }
+
+    /** Before 12 there is no pg_promote(): the trigger file and SIGUSR1, as pg_ctl does. */
+    @Override
+    public void triggerPromotion() {
+        exec("touch \"$PGDATA/promote\" && kill -USR1 \"$(head -n 1 \"$PGDATA/postmaster.pid\")\"");
     }
 
     GenericContainer<?> container() {
@@ -125,20 +190,57 @@ final class ContainerNode implements NodeRuntime {
     }
 
     /** False between {@link #hold} and {@link #release}: the server is stopped or killed, its container runs on. */
-    boolean isServerRunning() {
+    @Override
+    public boolean isServerRunning() {
         return !held;
     }
 
+    /** Lets node.sh start the held server again; returns once it answers a query through the (re-read) mapped port. */
+    @Override
+    public void startServer(Duration timeout) {
+        release();
+        awaitConnectable(timeout);
+    }
+
+    /**
+     * A fast shutdown (SIGINT to the postmaster); the container, its tmpfs data directory, network
+     * alias and mapped port stay for {@link #startServer}.
+     */
+    @Override
+    public void stopServer() {
+        hold("INT");
+    }
+
+    @Override
+    public void killServer() {
+        hold("KILL");
+    }
+
     /** Stops (INT: a fast shutdown) or kills (KILL) the server and returns once it is gone; the container stays. */
-    void hold(String signal) {
+    private void hold(String signal) {
+        closeConnection();
+        if (held) {
+            return;
+        }
         exec("bash /hotstandby/node.sh hold " + signal);
         held = true;
     }
 
-    /** Lets node.sh start the server again. */
-    void release() {
+    private void release() {
+        closeConnection();
         exec("bash /hotstandby/node.sh release");
         held = false;
+    }
+
+    /**
+     * The server logged that it is ready (or was released); now a real query must work through the
+     * mapped port, with the password: the port mapping and pg_hba.conf are only proven this way.
+     * Docker may publish another host port when the server comes back, so it is read first.
+     */
+    void awaitConnectable(Duration timeout) {
+        refreshAddress();
+        Waits.until(name + " (" + host + ":" + port + ") answers queries through the mapped port", timeout,
+                () -> "1".equals(query("SELECT 1")), () -> "its log:\n" + String.join("\n", logTail(15)));
     }
 
     /** Runs a bash command in the container (as root, with the image's environment); fails on a non-zero status. */
@@ -173,6 +275,7 @@ final class ContainerNode implements NodeRuntime {
      * mapped to 5432 — read again after each start, since Docker may publish a new one.
      */
     void refreshAddress() {
+        closeConnection();
         InspectContainerResponse info = client.inspectContainerCmd(containerId()).exec();
         Ports.Binding[] bindings = info.getNetworkSettings().getPorts().getBindings()
                 .get(ExposedPort.tcp(NodeSettings.PORT));

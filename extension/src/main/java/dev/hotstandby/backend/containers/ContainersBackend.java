@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.RunningCluster;
 
 /**
@@ -24,6 +25,6 @@ public final class ContainersBackend implements ClusterBackend {
                     + "`), or choose another image that follows the official postgres image's contract with image = \"...\""
                     + " or -D" + ClusterSpec.IMAGE_PROPERTY + "=...");
         });
-        return ContainerCluster.start(spec, client, image);
+        return EngineCluster.start(ContainerCluster.create(spec, client, image));
     }
 }

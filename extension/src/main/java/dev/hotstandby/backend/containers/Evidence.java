@@ -1,12 +1,12 @@
 package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.engine.EvidenceRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * What a failed test keeps of a containers cluster before its containers go: each container's
  * whole log ({@code <node>/server.log}, as the local backend keeps it) and the config files of its
- * data directory, in the same {@code failed/} directory the local backend uses.
+ * data directory, in the same {@code failed/} directory the local backend uses ({@link EvidenceRoot}).
  */
 final class Evidence {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -26,7 +26,7 @@ final class Evidence {
 
     static Path save(ClusterSpec spec, String clusterId, List<ContainerNode> nodes) {
         String label = spec.owner().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
-        Path directory = root().resolve(LocalDateTime.now().format(STAMP) + "-"
+        Path directory = EvidenceRoot.failed().resolve(LocalDateTime.now().format(STAMP) + "-"
                 + label.substring(0, Math.min(60, label.length())) + "-containers-" + clusterId);
         try {
             for (ContainerNode node : nodes) {
@@ -55,26 +55,5 @@ final class Evidence {
             Files.writeString(target.resolveSibling(file + ".unreadable"), String.valueOf(unreadable.getMessage()),
                     StandardCharsets.UTF_8);
         }
-    }
-
-    /** {@code hotstandby.dataDir}, else {@code /dev/shm/hotstandby-<user>} as for the local backend, then {@code failed/}. */
-    static Path root() {
-        String configured = System.getProperty("hotstandby.dataDir", "").trim();
-        Path dataRoot;
-        if (!configured.isEmpty()) {
-            dataRoot = Path.of(configured).toAbsolutePath();
-        } else {
-            Path shm = Path.of("/dev/shm");
-            String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
-            dataRoot = (Files.isDirectory(shm) && Files.isWritable(shm) ? shm
-                    : Path.of(System.getProperty("java.io.tmpdir"))).resolve("hotstandby-" + user);
-        }
-        Path failed = dataRoot.resolve("failed");
-        try {
-            Files.createDirectories(failed, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + failed + "; set -Dhotstandby.dataDir to a writable directory", e);
-        }
-        return failed;
     }
 }

@@ -49,14 +49,14 @@ final class NodeContainers {
      * port) and joins the replication network, with its name as alias, between creation and start;
      * its shared resources must exist by now.
      */
-    ContainerNode define(String name, ContainerNode.Role role) {
+    ContainerNode define(String name) {
         String replicationNetwork = shared.replicationNetwork();
         GenericContainer<?> container = new NodeContainer(image.name(), client, replicationNetwork, name);
         String archiveVolume = shared.archiveVolume();
         container.withNetwork(shared.network())
                 .withExposedPorts(NodeSettings.PORT)
                 .withLabels(Labels.forNode(clusterId, name))
-                .withEnv(environment(role))
+                .withEnv(environment())
                 .withCopyToContainer(Transferable.of(resource("node.sh"), 0755), SCRIPTS + "/node.sh")
                 // The data directory on a tmpfs: PostgreSQL makes about a thousand files per data directory,
                 // and on the container's overlay file system initdb and base backups take several times longer.
@@ -70,14 +70,21 @@ final class NodeContainers {
                     }
                 })
                 .waitingFor(new NoWait());
-        if (role == ContainerNode.Role.PRIMARY) {
-            container.withCopyToContainer(Transferable.of(resource("initdb.sh"), 0755),
-                    "/docker-entrypoint-initdb.d/hotstandby.sh");
-        }
-        return new ContainerNode(name, role, container, client, replicationNetwork);
+        return new ContainerNode(name, container, client, replicationNetwork, password);
     }
 
-    private Map<String, String> environment(ContainerNode.Role role) {
+    /** The image's entrypoint initialises the primary and runs the initdb hook, which installs the configuration. */
+    static void asPrimary(ContainerNode node) {
+        node.container().withEnv("HOTSTANDBY_ROLE", "primary").withCopyToContainer(
+                Transferable.of(resource("initdb.sh"), 0755), "/docker-entrypoint-initdb.d/hotstandby.sh");
+    }
+
+    /** node.sh takes a base backup of the upstream on the first start (see {@link NodeConfigFiles#stageForFirstStart}). */
+    static void asStandby(ContainerNode node) {
+        node.container().withEnv("HOTSTANDBY_ROLE", "standby");
+    }
+
+    private Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("POSTGRES_USER", NodeConnections.SUPERUSER);
         environment.put("POSTGRES_PASSWORD", password);
@@ -88,7 +95,6 @@ final class NodeContainers {
         environment.put("POSTGRES_INITDB_ARGS", spec.major() >= 11 ? "--no-sync --wal-segsize=1" : "--no-sync");
         // pg_basebackup and the WAL receiver (libpq in the server) take the password from here
         environment.put("PGPASSWORD", password);
-        environment.put("HOTSTANDBY_ROLE", role == ContainerNode.Role.PRIMARY ? "primary" : "standby");
         environment.put("HOTSTANDBY_TIMEOUT", String.valueOf(Math.max(1, spec.startTimeout().toSeconds())));
         return environment;
     }

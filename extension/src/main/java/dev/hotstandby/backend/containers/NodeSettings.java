@@ -1,5 +1,8 @@
 package dev.hotstandby.backend.containers;
 
+import static dev.hotstandby.config.ReplicationSettings.line;
+import static dev.hotstandby.config.ReplicationSettings.quote;
+
 import dev.hotstandby.config.ConfigFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +27,18 @@ final class NodeSettings {
     private NodeSettings() {
     }
 
-    /** node.conf: the node's identity, then the replication settings the cluster's options add. */
-    static String nodeConf(String name, List<String> optionLines) {
-        StringBuilder conf = new StringBuilder("# Written by hotstandby (containers backend) for ").append(name)
-                .append("; included at the end of postgresql.conf.\n");
-        conf.append(setting("port", String.valueOf(PORT), "the port inside the container; Docker maps it to a free port"));
-        conf.append(setting("listen_addresses", quote("*"), "the container's own interfaces: the cluster's Docker"
-                + " network and Docker's port mapping arrive there; pg_hba.conf admits that network only, with the password"));
-        conf.append(setting("cluster_name", quote(name), "names the server in ps and in its log"));
-        conf.append(setting("log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node"));
-        conf.append(setting("wal_sender_timeout", quote("5s"), "disconnect() is a real network partition here: a WAL"
-                + " sender notices a cut-off standby after this long (60 s by default)"));
-        conf.append(setting("wal_receiver_timeout", quote("5s"), "... and a standby's WAL receiver notices the cut"
-                + " after this long, then retries every wal_retrieve_retry_interval"));
-        optionLines.forEach(line -> conf.append(line).append('\n'));
-        return conf.toString();
+    /** The node's identity lines of node.conf; the engine adds the replication settings after them. */
+    static List<String> identity(String name) {
+        return List.of(
+                line("port", String.valueOf(PORT), "the port inside the container; Docker maps it to a free port"),
+                line("listen_addresses", quote("*"), "the container's own interfaces: the cluster's Docker"
+                        + " network and Docker's port mapping arrive there; pg_hba.conf admits that network only, with the password"),
+                line("cluster_name", quote(name), "names the server in ps and in its log"),
+                line("log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node"),
+                line("wal_sender_timeout", quote("5s"), "disconnect() is a real network partition here: a WAL"
+                        + " sender notices a cut-off standby after this long (60 s by default)"),
+                line("wal_receiver_timeout", quote("5s"), "... and a standby's WAL receiver notices the cut"
+                        + " after this long, then retries every wal_retrieve_retry_interval"));
     }
 
     /**
@@ -68,13 +68,5 @@ final class NodeSettings {
         }
         lines.add("");
         return lines;
-    }
-
-    private static String setting(String key, String value, String why) {
-        return key + " = " + value + "\t# " + why + "\n";
-    }
-
-    private static String quote(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 }

@@ -31,22 +31,20 @@ final class PrimaryConfigExchange {
     private final DockerClient client;
     private final PostgresImage image;
     private final DockerResources shared;
-    private final NodeConfigFiles configFiles;
 
-    PrimaryConfigExchange(ClusterSpec spec, DockerClient client, PostgresImage image, DockerResources shared,
-                          NodeConfigFiles configFiles) {
+    PrimaryConfigExchange(ClusterSpec spec, DockerClient client, PostgresImage image, DockerResources shared) {
         this.major = spec.major();
         this.client = client;
         this.image = image;
         this.shared = shared;
-        this.configFiles = configFiles;
     }
 
     /**
-     * Waits for initdb inside the started primary's container, answers its hook, and returns the
-     * index of the log line saying the configuration is installed (the server starts after it).
+     * Waits for initdb inside the started primary's container, answers its hook (with {@code nodeConf}
+     * as the engine renders it), and returns the index of the log line saying the configuration is
+     * installed (the server starts after it).
      */
-    int installConfiguration(ContainerNode primary, long deadline) throws IOException {
+    int installConfiguration(ContainerNode primary, String nodeConf, long deadline) throws IOException {
         int initdbDone = primary.awaitLine(INITDB_DONE, 0, deadline, "initdb");
         Tar.Contents stock;
         try (InputStream archive = client.copyArchiveFromContainerCmd(primary.containerId(), EXCHANGE + "/stock").exec()) {
@@ -57,7 +55,7 @@ final class PrimaryConfigExchange {
         rendered.put("rendered/postgresql.conf", text(ConfigFiles.packaged().postgresqlConf(lines(stock.file("postgresql.conf")))));
         rendered.put("rendered/pg_hba.conf", text(NodeSettings.pgHbaConf(lines(stock.file("pg_hba.conf")), shared.subnets(),
                 dockerHostIsRemote())));
-        rendered.put("rendered/node.conf", configFiles.nodeConf(primary).getBytes(StandardCharsets.UTF_8));
+        rendered.put("rendered/node.conf", nodeConf.getBytes(StandardCharsets.UTF_8));
         rendered.put("rendered/ready", new byte[0]); // last: the hook waits for it
         client.copyArchiveToContainerCmd(primary.containerId()).withRemotePath(EXCHANGE)
                 .withTarInputStream(new ByteArrayInputStream(Tar.of(rendered, Tar.Owner.ROOT, 0644))).exec();

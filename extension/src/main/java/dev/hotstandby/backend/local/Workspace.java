@@ -1,22 +1,17 @@
 package dev.hotstandby.backend.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import dev.hotstandby.engine.EvidenceRoot;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Where the local backend keeps things. Data (templates, clusters, kept failures) goes to tmpfs
- * ({@code /dev/shm}) when it has room, because PostgreSQL creates about a thousand files per data
- * directory and tmpfs makes that ten times faster; binaries go to a cache dir that allows exec.
+ * Where the local backend keeps things. Data (templates, clusters, kept failures) goes under the
+ * {@link EvidenceRoot} data root (tmpfs when it has room); binaries go to a cache dir that allows exec.
  */
 final class Workspace {
-    static final String DATA_DIR_PROPERTY = "hotstandby.dataDir";
+    static final String DATA_DIR_PROPERTY = EvidenceRoot.DATA_DIR_PROPERTY;
     static final String CACHE_DIR_PROPERTY = "hotstandby.cacheDir";
-    private static final long TMPFS_MIN_FREE = 1L << 30;
 
-    private static final Workspace DEFAULT = new Workspace(chooseDataRoot(), chooseCacheRoot());
+    private static final Workspace DEFAULT = new Workspace(EvidenceRoot.dataRoot(), chooseCacheRoot());
 
     private final Path dataRoot;
     private final Path cacheRoot;
@@ -56,28 +51,7 @@ final class Workspace {
     }
 
     static Path privateDir(Path dir) {
-        try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + "; set -D" + DATA_DIR_PROPERTY + " to a writable directory", e);
-        }
-    }
-
-    private static Path chooseDataRoot() {
-        String configured = System.getProperty(DATA_DIR_PROPERTY, "").trim();
-        if (!configured.isEmpty()) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        Path shm = Path.of("/dev/shm");
-        try {
-            if (Files.isDirectory(shm) && Files.isWritable(shm) && Files.getFileStore(shm).getUsableSpace() > TMPFS_MIN_FREE) {
-                return shm.resolve("hotstandby-" + userName());
-            }
-        } catch (IOException unusable) {
-            // fall through to the disk
-        }
-        return Path.of(System.getProperty("java.io.tmpdir")).resolve("hotstandby-" + userName());
+        return EvidenceRoot.privateDir(dir);
     }
 
     private static Path chooseCacheRoot() {
@@ -90,7 +64,4 @@ final class Workspace {
         return base.resolve("hotstandby");
     }
 
-    private static String userName() {
-        return System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_");
-    }
 }
