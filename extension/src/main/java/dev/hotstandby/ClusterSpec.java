@@ -72,7 +72,8 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
                 : Backend.parse(backendOverride, "system property " + BACKEND_PROPERTY);
         String versionOverride = overrides.getProperty(VERSION_PROPERTY, "").trim();
         int major = versionOverride.isEmpty() ? PostgresMajor.parse(version, owner + ": version")
-                : PostgresMajor.parse(versionOverride, "system property " + VERSION_PROPERTY);
+                : PostgresMajor.parse(versionOverride, "system property " + VERSION_PROPERTY,
+                        "leave it unset for the version the cluster names");
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
         }

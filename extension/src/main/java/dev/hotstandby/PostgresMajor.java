@@ -17,20 +17,43 @@ public final class PostgresMajor {
      * @param source names the setting in the error message, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]: version"}
      */
     public static int parse(String version, String source) {
+        return parse(version, source, "\"\" for the default, " + DEFAULT);
+    }
+
+    /**
+     * As {@link #parse(String, String)}, with the words that say how to get the default where
+     * {@code ""} means nothing (a command line: "leave --version out for 18").
+     */
+    public static int parse(String version, String source, String howToGetTheDefault) {
         String trimmed = version == null ? "" : version.trim();
         if (trimmed.isEmpty()) {
             return DEFAULT;
+        }
+        String range = source + " must be a PostgreSQL major from " + OLDEST + " to " + NEWEST + " but was \""
+                + version + "\"";
+        if (trimmed.matches("[1-9]\\.\\d+")) {
+            // before 10 a major had two parts (9.6); all of them are past their end of life
+            throw new ClusterConfigurationException(range + ": PostgreSQL " + trimmed.charAt(0)
+                    + ".x and older are out of support, the oldest major hotstandby runs is " + OLDEST);
+        }
+        if (trimmed.matches("\\d+\\.\\d+")) {
+            throw new ClusterConfigurationException(range + ": name the major only, such as \""
+                    + trimmed.substring(0, trimmed.indexOf('.')) + "\" (the binaries bring their own minor)");
         }
         int major;
         try {
             major = Integer.parseInt(trimmed);
         } catch (NumberFormatException notANumber) {
             throw new ClusterConfigurationException(source + " must be a PostgreSQL major such as \"" + DEFAULT
-                    + "\" (or \"\" for the default) but was \"" + version + "\"");
+                    + "\" (from " + OLDEST + " to " + NEWEST + "; or " + howToGetTheDefault + ") but was \"" + version
+                    + "\"");
+        }
+        if (major >= 6 && major < OLDEST) {
+            throw new ClusterConfigurationException(range + ": PostgreSQL " + major
+                    + " and older are out of support, the oldest major hotstandby runs is " + OLDEST);
         }
         if (major < OLDEST || major > NEWEST) {
-            throw new ClusterConfigurationException(source + " must be a PostgreSQL major from " + OLDEST + " to "
-                    + NEWEST + " but was \"" + version + "\"");
+            throw new ClusterConfigurationException(range);
         }
         return major;
     }

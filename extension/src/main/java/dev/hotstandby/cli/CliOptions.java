@@ -89,7 +89,7 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
     /** Reuses the engine's rule, so the CLI and the builder accept exactly the same majors. */
     private static String parseVersion(String value) throws UsageException {
         try {
-            PostgresMajor.parse(value, "--version");
+            PostgresMajor.parse(value, "--version", "leave --version out for " + PostgresMajor.DEFAULT);
             return value.trim();
         } catch (ClusterConfigurationException invalid) {
             throw new UsageException(invalid.getMessage());

@@ -8,16 +8,20 @@ import dev.hotstandby.PostgresNode;
 import dev.hotstandby.cli.CliOptions.UsageException;
 import dev.hotstandby.cli.SeedVerification.VerificationFailure;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The main job: starts a primary with its hot standbys, prints how to connect to each node,
- * verifies replication with a seed, then stays up until Ctrl-C (or stops at once with --exit).
+ * verifies replication with a seed, then stays up until Ctrl-C (or stops at once with --exit),
+ * failing with status 1 when a node dies meanwhile.
  */
 public final class Main {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE_ERROR = 2;
+    private static final long WATCH_INTERVAL_MILLIS = 1000;
 
     private Main() {
     }
@@ -75,8 +79,7 @@ public final class Main {
             }
             out.println("cluster is up; press Ctrl-C to stop");
             out.flush();
-            stopped.await();
-            return OK;
+            return watchUntilStopped(cluster, stopped, err);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return OK;
@@ -84,6 +87,22 @@ public final class Main {
             cluster.close();
             removeIfNotShuttingDown(shutdownHook);
         }
+    }
+
+    /** Until Ctrl-C: a node that dies ends the job with status 1, its data and logs kept. */
+    private static int watchUntilStopped(PostgresCluster cluster, CountDownLatch stopped, PrintStream err)
+            throws InterruptedException {
+        NodeWatch watch = new NodeWatch(cluster);
+        while (!stopped.await(WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)) {
+            Optional<String> death = watch.check();
+            if (death.isPresent()) {
+                cluster.keepEvidenceOnClose();
+                err.println("hotstandby: the cluster is no longer up: " + death.get());
+                err.flush();
+                return FAILED;
+            }
+        }
+        return OK;
     }
 
     private static void printConnectionDetails(PostgresCluster cluster, PrintStream out) {

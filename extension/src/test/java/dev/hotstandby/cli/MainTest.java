@@ -52,6 +52,8 @@ class MainTest {
             "--standbys 9    | --standbys must be a number from 0 to 8 but was \"9\"",
             "--standbys      | --standbys needs a value, e.g. --standbys 2",
             "--version 9     | --version must be a PostgreSQL major from 10 to 18 but was \"9\"",
+            "--version 9.1   | --version must be a PostgreSQL major from 10 to 18 but was \"9.1\": PostgreSQL 9.x and older are out of support",
+            "--version abc   | --version must be a PostgreSQL major such as \"18\" (from 10 to 18; or leave --version out for 18) but was \"abc\"",
             "--frobnicate    | unknown option \"--frobnicate\"",
             "--exit=yes      | --exit takes no value"})
     void rejectsABadCommandLineWithStatus2BeforeStartingAnything(String commandLine, String expectedMessage) {

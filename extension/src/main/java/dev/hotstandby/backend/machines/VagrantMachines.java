@@ -183,7 +183,8 @@ final class VagrantMachines implements ProvidedMachines {
     @Override
     public Optional<String> release(boolean keepEvidence) {
         if (keepEvidence) {
-            subnet.close();
+            // the kept machines still use the subnet
+            subnet.keep();
             return Optional.of("Vagrant machines kept: remove them with VAGRANT_CWD=" + vagrant.folder()
                     + " VAGRANT_DOTFILE_PATH=" + vagrant.state() + " vagrant destroy -f");
         }

@@ -49,9 +49,14 @@ final class ChildJvm implements AutoCloseable {
 
     /** {@code java <options> -cp <classpath> <CLI> <args>}: light options, the machine has few cores. */
     static List<String> cliCommand(List<String> jvmOptions, String classpath, String... args) {
+        return mainCommand(jvmOptions, classpath, CLI, args);
+    }
+
+    /** As {@link #cliCommand} for another main class. */
+    static List<String> mainCommand(List<String> jvmOptions, String classpath, String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", classpath, CLI));
+        command.addAll(List.of("-cp", classpath, mainClass));
         command.addAll(List.of(args));
         return command;
     }
