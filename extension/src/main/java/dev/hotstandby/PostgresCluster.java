@@ -1,7 +1,6 @@
 package dev.hotstandby;
 
-import dev.hotstandby.backend.local.LocalBackend;
-import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.Backends;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.NodeRuntime;
 import dev.hotstandby.engine.RunningCluster;
@@ -49,15 +48,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts a cluster from an already validated spec. */
     public static PostgresCluster start(ClusterSpec spec) {
-        return new PostgresCluster(spec, backendFor(spec).start(spec));
-    }
-
-    private static ClusterBackend backendFor(ClusterSpec spec) {
-        return switch (spec.backend()) {
-            case LOCAL -> new LocalBackend();
-            case CONTAINERS -> new dev.hotstandby.backend.containers.ContainersBackend();
-            case VAGRANT, SSH -> new dev.hotstandby.backend.machines.MachinesBackend();
-        };
+        return new PostgresCluster(spec, Backends.forSpec(spec).start(spec));
     }
 
     public ClusterSpec spec() {

@@ -1,11 +1,13 @@
 package dev.hotstandby.backend.containers;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.RunningCluster;
+import java.util.Set;
 
 /**
  * {@link dev.hotstandby.Backend#CONTAINERS}: every node a container of a PostgreSQL image that
@@ -14,6 +16,11 @@ import dev.hotstandby.engine.RunningCluster;
  * (the JUnit extension skips the class). Every start first removes what JVMs that are gone left.
  */
 public final class ContainersBackend implements ClusterBackend {
+
+    @Override
+    public Set<Backend> serves() {
+        return Set.of(Backend.CONTAINERS);
+    }
 
     @Override
     public RunningCluster start(ClusterSpec spec) {

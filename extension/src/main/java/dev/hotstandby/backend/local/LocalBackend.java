@@ -1,10 +1,12 @@
 package dev.hotstandby.backend.local;
 
+import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.RunningCluster;
+import java.util.Set;
 
 /**
  * Clusters of local {@code postgres} processes: the embedded default. Binaries come from zonky's
@@ -13,6 +15,11 @@ import dev.hotstandby.engine.RunningCluster;
  */
 public final class LocalBackend implements ClusterBackend {
     private static final int ATTEMPTS = 3;
+
+    @Override
+    public Set<Backend> serves() {
+        return Set.of(Backend.LOCAL);
+    }
 
     @Override
     public RunningCluster start(ClusterSpec spec) {

@@ -4,6 +4,7 @@ import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.RunningCluster;
+import java.util.Set;
 
 /**
  * {@link Backend#VAGRANT} and {@link Backend#SSH}: one node per machine, PostgreSQL provisioned
@@ -11,6 +12,11 @@ import dev.hotstandby.engine.RunningCluster;
  * cluster and destroyed after it; existing hosts are only borrowed.
  */
 public final class MachinesBackend implements ClusterBackend {
+
+    @Override
+    public Set<Backend> serves() {
+        return Set.of(Backend.VAGRANT, Backend.SSH);
+    }
 
     @Override
     public RunningCluster start(ClusterSpec spec) {
