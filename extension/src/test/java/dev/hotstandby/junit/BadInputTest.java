@@ -98,7 +98,7 @@ class BadInputTest {
     void standbyIndexBeyondTheStandbys() {
         assertClassFails(StandbyIndexTooHigh.class, ExtensionConfigurationException.class,
                 "@Standby(3) on parameter [third] of [StandbyIndexTooHigh.reads]: @PostgresStandbyCluster on"
-                        + " [StandbyIndexTooHigh] has 1 standby(s), so use @Standby(0) to @Standby(0) or raise standbys");
+                        + " [StandbyIndexTooHigh] has 1 standby(s), so use @Standby(0) or raise standbys");
     }
 
     @Test
