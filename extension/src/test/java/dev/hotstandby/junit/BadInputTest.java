@@ -102,6 +102,12 @@ class BadInputTest {
     }
 
     @Test
+    void standbyIndexBeyondTwoStandbysNamesTheRange() {
+        assertClassFails(StandbyIndexTooHighOfTwo.class, ExtensionConfigurationException.class,
+                "has 2 standby(s), so use @Standby(0) to @Standby(1) or raise standbys");
+    }
+
+    @Test
     void standbyIndexOnAFieldIsCheckedToo() {
         assertClassFails(StandbyFieldIndexTooHigh.class, ExtensionConfigurationException.class,
                 "@Standby(2) on field [StandbyFieldIndexTooHigh.missing]");
@@ -212,6 +218,13 @@ class BadInputTest {
     static class StandbyIndexTooHigh {
         @Test
         void reads(@Standby(3) DataSource third) {
+        }
+    }
+
+    @PostgresStandbyCluster(standbys = 2)
+    static class StandbyIndexTooHighOfTwo {
+        @Test
+        void reads(@Standby(2) DataSource third) {
         }
     }
 
