@@ -382,10 +382,15 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** The validated spec, with the {@code hotstandby.*} system properties applied. */
         public ClusterSpec spec() {
+            return spec(System.getProperties());
+        }
+
+        /** The validated spec, with these {@code hotstandby.*} overrides applied (the JUnit layer merges its own). */
+        public ClusterSpec spec(java.util.Properties overrides) {
             ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
                     archiving, replicationSlots);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
-                    System.getProperties()).withHosts(hosts);
+                    overrides).withHosts(hosts);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.hotstandby;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -55,7 +56,10 @@ public final class ReplicatedRow {
         return poll(sql, parameters, null, "a row");
     }
 
-    /** Returns once the first column of the query's first row equals {@code expected}. */
+    /**
+     * Returns once the first column of the query's first row equals {@code expected}; numbers compare
+     * by value, so {@code 1} matches the {@code Long} that {@code count(*)} returns.
+     */
     public Object awaitValue(String sql, Object expected, Object... parameters) {
         return poll(sql, parameters, expected, "the value " + expected);
     }
@@ -68,14 +72,53 @@ public final class ReplicatedRow {
                     .until(() -> {
                         last.set(firstValue(connection, sql, parameters));
                         return last.get();
-                    }, found -> found != NO_ROW && (expected == null || Objects.equals(found, expected)));
+                    }, found -> found != NO_ROW && (expected == null || sameValue(found, expected)));
         } catch (ConditionTimeoutException | SQLException failed) {
             throw new AssertionError(node.name() + ": expected " + expectation + " from [" + sql + "]"
                     + (parameters.length == 0 ? "" : " with parameters " + Arrays.toString(parameters))
                     + " in database " + database + " within " + timeout + ", but the query "
-                    + (last.get() == NO_ROW ? "returned no row" : "last returned " + last.get()) + ". "
-                    + node.replicationState(), failed);
+                    + (last.get() == NO_ROW ? "returned no row" : "last returned " + describe(last.get(), expected))
+                    + ". " + node.replicationState(), failed);
         }
+    }
+
+    /**
+     * Whether a value the query returned is the one expected: numbers of any types by numeric value
+     * (JDBC returns int4 as Integer, count(*) as Long, numeric as BigDecimal), anything else by equals.
+     */
+    static boolean sameValue(Object found, Object expected) {
+        if (found instanceof Number number && expected instanceof Number wanted) {
+            BigDecimal left = decimal(number);
+            BigDecimal right = decimal(wanted);
+            return left == null || right == null ? Double.compare(number.doubleValue(), wanted.doubleValue()) == 0
+                    : left.compareTo(right) == 0;
+        }
+        return Objects.equals(found, expected);
+    }
+
+    /** The exact value of a number, or null for NaN and infinities (which compare as doubles). */
+    private static BigDecimal decimal(Number number) {
+        if (number instanceof BigDecimal exact) {
+            return exact;
+        }
+        if ((number instanceof Double || number instanceof Float) && !Double.isFinite(number.doubleValue())) {
+            return null;
+        }
+        try {
+            return new BigDecimal(number.toString());
+        } catch (NumberFormatException notDecimal) {
+            return BigDecimal.valueOf(number.doubleValue());
+        }
+    }
+
+    /** The value, with both types named when they differ and are not both numbers: "1" is not 1. */
+    static String describe(Object found, Object expected) {
+        boolean bothNumbers = found instanceof Number && expected instanceof Number;
+        if (found == null || expected == null || bothNumbers || found.getClass() == expected.getClass()) {
+            return String.valueOf(found);
+        }
+        return found + " (a " + found.getClass().getName() + ", where the expected " + expected + " is a "
+                + expected.getClass().getName() + ")";
     }
 
     private static Object firstValue(Connection connection, String sql, Object[] parameters) throws SQLException {

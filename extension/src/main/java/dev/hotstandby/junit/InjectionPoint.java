@@ -4,11 +4,14 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -30,10 +33,22 @@ final class InjectionPoint {
     }
 
     static InjectionPoint of(Parameter parameter) {
-        var executable = parameter.getDeclaringExecutable();
-        return new InjectionPoint("parameter [" + parameter.getName() + "] of ["
-                + executable.getDeclaringClass().getSimpleName() + "." + executable.getName() + "]",
-                parameter.getType(), parameter);
+        Executable executable = parameter.getDeclaringExecutable();
+        int index = Arrays.asList(executable.getParameters()).indexOf(parameter);
+        return new InjectionPoint(describe(executable, index, parameter.isNamePresent() ? parameter.getName() : null,
+                parameter.getType()), parameter.getType(), parameter);
+    }
+
+    /**
+     * {@code parameter [third] of [OrdersIT.reads]}; without a name in the class file (compiled without
+     * {@code -parameters}, where reflection would say {@code arg0}) the position and type:
+     * {@code parameter 0 (DataSource) of [OrdersIT.reads]}.
+     */
+    static String describe(Executable executable, int index, String name, Class<?> type) {
+        String owner = executable.getDeclaringClass().getSimpleName();
+        String where = executable instanceof Constructor<?> ? owner + " constructor" : owner + "." + executable.getName();
+        String which = name != null ? "[" + name + "]" : index + " (" + type.getSimpleName() + ")";
+        return "parameter " + which + " of [" + where + "]";
     }
 
     static InjectionPoint of(Field field) {
@@ -51,8 +66,9 @@ final class InjectionPoint {
         return qualified || (field.getType() == PostgresCluster.class && !Modifier.isFinal(field.getModifiers()));
     }
 
-    boolean wantsConnection() {
-        return type == Connection.class;
+    /** A @Primary Connection or PostgresNode stays on the node it was resolved to, even after a failover. */
+    boolean pinsThePrimary() {
+        return primary != null && (type == Connection.class || type == PostgresNode.class);
     }
 
     /** Why this point cannot be served by a cluster built from {@code spec}, or empty if it can. */
@@ -74,10 +90,14 @@ final class InjectionPoint {
         }
         if (standby != null && (standby.value() < 0 || standby.value() >= spec.standbys())) {
             return Optional.of(qualifier + " on " + description + ": " + spec.owner() + " has " + spec.standbys()
-                    + " standby(s)" + (spec.standbys() == 0 ? "; raise standbys" : ", so use @Standby(0) to @Standby("
-                    + (spec.standbys() - 1) + ") or raise standbys"));
+                    + " standby(s)" + (spec.standbys() == 0 ? "; raise standbys" : ", so use " + validStandbys(spec.standbys())
+                    + " or raise standbys"));
         }
         return Optional.empty();
+    }
+
+    private static String validStandbys(int standbys) {
+        return standbys == 1 ? "@Standby(0)" : "@Standby(0) to @Standby(" + (standbys - 1) + ")";
     }
 
     private String kind() {
@@ -88,6 +108,9 @@ final class InjectionPoint {
     Object resolve(PostgresCluster cluster) throws SQLException {
         if (type == PostgresCluster.class) {
             return cluster;
+        }
+        if (primary != null && type == DataSource.class) {
+            return new CurrentPrimaryDataSource(cluster);
         }
         PostgresNode node = primary != null ? cluster.primary() : cluster.standby(standby.value());
         if (type == DataSource.class) {

@@ -25,19 +25,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * get the enclosing cluster instead. Different classes get different clusters and may run in
  * parallel.
  *
- * <p>When a test fails, the data directories and server logs are kept (their location is printed
- * when the class finishes) and the last lines of each node's log are attached to the failure.
+ * <p>A {@code @Primary DataSource} follows the primary: after {@code cluster.promote(standby)} its
+ * next {@code getConnection()} goes to the promoted node. A {@code @Primary Connection} or
+ * {@code PostgresNode}, and every {@code @Standby} handle, stay on the node they were resolved to; a
+ * test failing after a failover is told when such a handle is no longer on the primary.
  *
- * <p>The system properties {@code hotstandby.backend} and {@code hotstandby.version} override
+ * <p>When a test fails, the data directories and server logs are kept (their location is printed
+ * when the class finishes) and the last lines of each node's log are attached to the failure;
+ * {@link #cleanup()} changes that. A test aborted by a failed assumption is no failure.
+ *
+ * <p>The options {@code hotstandby.backend} and {@code hotstandby.version} override
  * {@link #backend()} and {@link #version()} for a whole run, and {@code hotstandby.image} overrides
- * {@link #image()}. A class on a backend that cannot run here (containers without Docker) is skipped,
- * unless the system property {@code hotstandby.require} names that backend: then it fails.
+ * {@link #image()}. They are read as JUnit configuration parameters ({@code junit-platform.properties})
+ * and as system properties, which win. Each test of a class on a backend that cannot run here
+ * (containers without Docker) is skipped, saying why, unless the option {@code hotstandby.require}
+ * (comma-separated backends) names that backend: then the class fails.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(PostgresStandbyClusterExtension.class)
+@ExtendWith({PostgresStandbyClusterExtension.class, BackendAvailableCondition.class})
 public @interface PostgresStandbyCluster {
 
     /** Number of hot standbys, 0 to 8. */
@@ -79,4 +87,11 @@ public @interface PostgresStandbyCluster {
 
     /** Each standby streams through a physical replication slot on its upstream. */
     boolean replicationSlots() default false;
+
+    /**
+     * When the data directories and server logs are removed; {@link CleanupMode#DEFAULT} means the
+     * option {@code hotstandby.cleanup} ({@code always}, {@code on_success}, {@code never}), else
+     * {@link CleanupMode#ON_SUCCESS}: kept only when a test failed.
+     */
+    CleanupMode cleanup() default CleanupMode.DEFAULT;
 }

@@ -5,8 +5,9 @@ package dev.hotstandby.junit;
  * so the report shows what PostgreSQL said at the time.
  */
 final class ServerLogs extends RuntimeException {
-    ServerLogs(String tails) {
-        super("hotstandby kept the data directories and server logs (their location is printed when the class"
-                + " finishes); last lines of each node's log:" + tails, null, false, false);
+    ServerLogs(String tails, boolean kept, CleanupMode cleanup) {
+        super((kept ? "hotstandby kept the data directories and server logs (their location is printed when the class"
+                + " finishes)" : "hotstandby removes the data directories and server logs when the class finishes"
+                + " (cleanup = " + cleanup + ")") + "; last lines of each node's log:" + tails, null, false, false);
     }
 }

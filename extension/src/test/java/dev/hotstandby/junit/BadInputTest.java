@@ -99,7 +99,13 @@ class BadInputTest {
     void standbyIndexBeyondTheStandbys() {
         assertClassFails(StandbyIndexTooHigh.class, ExtensionConfigurationException.class,
                 "@Standby(3) on parameter [third] of [StandbyIndexTooHigh.reads]: @PostgresStandbyCluster on"
-                        + " [StandbyIndexTooHigh] has 1 standby(s), so use @Standby(0) to @Standby(0) or raise standbys");
+                        + " [StandbyIndexTooHigh] has 1 standby(s), so use @Standby(0) or raise standbys");
+    }
+
+    @Test
+    void standbyIndexBeyondTwoStandbysNamesTheRange() {
+        assertClassFails(StandbyIndexTooHighOfTwo.class, ExtensionConfigurationException.class,
+                "has 2 standby(s), so use @Standby(0) to @Standby(1) or raise standbys");
     }
 
     @Test
@@ -213,6 +219,13 @@ class BadInputTest {
     static class StandbyIndexTooHigh {
         @Test
         void reads(@Standby(3) DataSource third) {
+        }
+    }
+
+    @PostgresStandbyCluster(standbys = 2)
+    static class StandbyIndexTooHighOfTwo {
+        @Test
+        void reads(@Standby(2) DataSource third) {
         }
     }
 

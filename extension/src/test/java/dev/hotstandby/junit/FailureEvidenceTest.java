@@ -3,16 +3,11 @@ package dev.hotstandby.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hotstandby.PostgresNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -23,7 +18,7 @@ class FailureEvidenceTest {
 
     @Test
     void failedTestKeepsDataDirectoriesAndAttachesTheServerLogs() throws IOException {
-        Run run = capturingStderr(FailingCase.class);
+        EngineRuns.Run run = EngineRuns.capturingStderr(Map.of(), FailingCase.class);
         EngineExecutionResults results = run.results();
         results.testEvents().assertStatistics(stats -> stats.failed(1));
 
@@ -43,42 +38,19 @@ class FailureEvidenceTest {
             assertThat(directory.resolve("standby-0/data/standby.signal")).exists();
             assertThat(directory.resolve("primary/data/PG_VERSION")).exists();
         } finally {
-            deleteTree(directory);
+            EngineRuns.deleteTree(directory);
         }
         assertThat(EngineRuns.runningServers()).isZero();
     }
 
     @Test
     void passingClassKeepsNothing() {
-        Run run = capturingStderr(PassingCase.class);
+        EngineRuns.Run run = EngineRuns.capturingStderr(Map.of(), PassingCase.class);
         run.results().testEvents().assertStatistics(stats -> stats.succeeded(1));
         assertThat(run.stderr()).doesNotContain("kept in");
         assertThat(PassingCase.dataDirectory).isNotNull();
         assertThat(Path.of(PassingCase.dataDirectory)).doesNotExist();
         assertThat(EngineRuns.runningServers()).isZero();
-    }
-
-    private record Run(EngineExecutionResults results, String stderr) {
-    }
-
-    private static Run capturingStderr(Class<?> testClass) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            EngineExecutionResults results = EngineRuns.run(testClass);
-            return new Run(results, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(original);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
-        }
     }
 
     @PostgresStandbyCluster
