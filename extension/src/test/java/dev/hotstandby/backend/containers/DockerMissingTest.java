@@ -54,15 +54,15 @@ class DockerMissingTest {
     void classOnTheContainersBackendIsSkippedSayingDockerIsMissingAndHowToGetIt() {
         EngineExecutionResults results = run(ContainersCase.class);
 
-        results.testEvents().assertStatistics(stats -> stats.started(0));
-        Event aborted = results.containerEvents().aborted().stream().findFirst().orElseThrow();
-        Throwable reason = aborted.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
-        assertThat(reason).isInstanceOf(org.opentest4j.TestAbortedException.class)
-                .hasMessageStartingWith("@PostgresStandbyCluster on [ContainersCase]: Backend.CONTAINERS needs Docker, but "
+        // each test reported skipped with the reason, so Surefire counts them instead of "Tests run: 0"
+        results.testEvents().assertStatistics(stats -> stats.skipped(1).started(0));
+        String reason = results.testEvents().skipped().stream().findFirst().orElseThrow().getRequiredPayload(String.class);
+        assertThat(reason)
+                .startsWith("@PostgresStandbyCluster on [ContainersCase]: Backend.CONTAINERS needs Docker, but "
                         + NO_DOCKER)
-                .hasMessageContaining("apt-get install docker.io")
-                .hasMessageContaining("DOCKER_HOST")
-                .hasMessageContaining("-Dhotstandby.require=containers makes this a failure");
+                .contains("apt-get install docker.io")
+                .contains("DOCKER_HOST")
+                .contains("-Dhotstandby.require=containers makes this a failure");
     }
 
     @Test
