@@ -265,7 +265,7 @@ public final class PostgresCluster implements AutoCloseable {
         }
         control.close();
         Optional<String> kept = running.close(keepEvidence);
-        kept.ifPresent(where -> NodeLog.of(spec.owner()).warn("data directories and server logs kept in " + where));
+        kept.ifPresent(where -> NodeLog.forCluster(spec.owner()).warn("data directories and server logs kept in " + where));
     }
 
     @Override

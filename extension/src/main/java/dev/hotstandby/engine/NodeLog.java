@@ -15,12 +15,17 @@ public final class NodeLog {
     private final String prefix;
 
     private NodeLog(String prefix) {
-        this.prefix = "[" + prefix + "] ";
+        this.prefix = prefix;
     }
 
-    /** Lines about one node, or about a whole cluster under its owner's name. */
-    public static NodeLog of(String name) {
-        return new NodeLog(name);
+    /** Lines about one node: {@code [standby-1] ...}. */
+    public static NodeLog of(String node) {
+        return new NodeLog("[" + node + "] ");
+    }
+
+    /** Lines about a whole cluster, under the name of who asked for it: {@code @PostgresStandbyCluster on [OrdersIT]: ...}. */
+    public static NodeLog forCluster(String owner) {
+        return new NodeLog(owner + ": ");
     }
 
     public void info(String message) {

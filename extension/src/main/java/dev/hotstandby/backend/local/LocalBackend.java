@@ -37,7 +37,7 @@ public final class LocalBackend implements ClusterBackend {
                             + " in " + ATTEMPTS + " attempts", collision);
                 }
                 // a process outside hotstandby took a reserved port: rare, worth seeing when it happens
-                NodeLog.of(spec.owner()).warn(collision.getMessage() + "; starting again");
+                NodeLog.forCluster(spec.owner()).warn(collision.getMessage() + "; starting again");
             }
         }
     }
