@@ -39,13 +39,34 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts);
     }
 
+    /** Validates every value, so no spec that could not start exists, whichever way it was made. */
     public ClusterSpec {
+        if (owner == null || owner.isBlank()) {
+            throw new ClusterConfigurationException("a cluster spec needs an owner to name in messages, e.g. \"OrdersIT\"");
+        }
+        if (standbys < 0 || standbys > MAX_STANDBYS) {
+            throw new ClusterConfigurationException(owner + ": standbys must be between 0 and " + MAX_STANDBYS
+                    + " but was " + standbys);
+        }
+        if (replication.synchronous() && standbys == 0) {
+            throw new ClusterConfigurationException(owner + ": synchronous = true needs at least one standby"
+                    + " (a commit would wait forever); set standbys = 1 or more");
+        }
+        if (major < PostgresMajor.OLDEST || major > PostgresMajor.NEWEST) {
+            throw new ClusterConfigurationException(owner + ": major must be from " + PostgresMajor.OLDEST + " to "
+                    + PostgresMajor.NEWEST + " but was " + major);
+        }
+        if (startTimeout == null || startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
+        }
+        java.util.Objects.requireNonNull(backend, "backend");
+        replication.validate(owner, standbys, major);
         image = image == null ? "" : image.trim();
     }
 
     /**
-     * Validates the requested settings after applying the run-wide system property overrides, so
-     * CI can run one suite over a matrix of backends and versions.
+     * Applies the run-wide overrides ({@code hotstandby.*} system properties) to the requested
+     * settings, so CI can run one suite over a matrix of backends and versions, then validates.
      */
     public static ClusterSpec of(String owner, int standbys, String version, Backend backend,
                                  ReplicationOptions replication, Duration startTimeout, Properties overrides) {
@@ -59,14 +80,6 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
     public static ClusterSpec of(String owner, int standbys, String version, Backend backend,
                                  ReplicationOptions replication, Duration startTimeout, String image,
                                  Properties overrides) {
-        if (standbys < 0 || standbys > MAX_STANDBYS) {
-            throw new ClusterConfigurationException(owner + ": standbys must be between 0 and " + MAX_STANDBYS
-                    + " but was " + standbys);
-        }
-        if (replication.synchronous() && standbys == 0) {
-            throw new ClusterConfigurationException(owner + ": synchronous = true needs at least one standby"
-                    + " (a commit would wait forever); set standbys = 1 or more");
-        }
         String backendOverride = overrides.getProperty(BACKEND_PROPERTY, "").trim();
         Backend chosenBackend = backendOverride.isEmpty() ? backend
                 : Backend.parse(backendOverride, "system property " + BACKEND_PROPERTY);
@@ -74,10 +87,6 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         int major = versionOverride.isEmpty() ? PostgresMajor.parse(version, owner + ": version")
                 : PostgresMajor.parse(versionOverride, "system property " + VERSION_PROPERTY,
                         "leave it unset for the version the cluster names");
-        if (startTimeout.isNegative() || startTimeout.isZero()) {
-            throw new ClusterConfigurationException(owner + ": startTimeout must be positive but was " + startTimeout);
-        }
-        replication.validate(owner, standbys, major);
         String imageOverride = overrides.getProperty(IMAGE_PROPERTY, "").trim();
         String chosenImage = imageOverride.isEmpty() ? (image == null ? "" : image.trim()) : imageOverride;
         return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout, chosenImage);
