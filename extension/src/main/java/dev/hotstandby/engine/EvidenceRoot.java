@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -16,6 +18,7 @@ public final class EvidenceRoot {
     public static final String DATA_DIR_PROPERTY = "hotstandby.dataDir";
     private static final long TMPFS_MIN_FREE = 1L << 30;
     private static final Path DATA_ROOT = chooseDataRoot();
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private EvidenceRoot() {
     }
@@ -28,6 +31,17 @@ public final class EvidenceRoot {
     /** Data and logs of clusters whose tests failed, created private (0700). */
     public static Path failed() {
         return privateDir(DATA_ROOT.resolve("failed"));
+    }
+
+    /**
+     * Where one cluster's evidence goes, the same name on every backend:
+     * {@code failed/<yyyyMMdd-HHmmss>-<owner>-<id>}, holding {@code <node>/server.log} and {@code <node>/data/}.
+     * Not created: a backend moves its directory there or fills it.
+     */
+    public static Path keptClusterDirectory(String owner, String id) {
+        String label = owner.replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
+        return failed().resolve(LocalDateTime.now().format(STAMP) + "-" + label.substring(0, Math.min(60, label.length()))
+                + "-" + id);
     }
 
     public static Path privateDir(Path dir) {

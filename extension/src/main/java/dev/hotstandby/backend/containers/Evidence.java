@@ -7,17 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
  * What a failed test keeps of a containers cluster before its containers go: each container's
- * whole log ({@code <node>/server.log}, as the local backend keeps it) and the config files of its
- * data directory, in the same {@code failed/} directory the local backend uses ({@link EvidenceRoot}).
+ * whole log ({@code <node>/server.log}) and the config files of its data directory ({@code <node>/data/}),
+ * laid out as every backend keeps evidence ({@link EvidenceRoot#keptClusterDirectory}).
  */
 final class Evidence {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final List<String> CONFIG_FILES = List.of("postgresql.conf", "pg_hba.conf", "node.conf",
             "postgresql.auto.conf", "standby.conf", "recovery.conf");
 
@@ -25,16 +22,15 @@ final class Evidence {
     }
 
     static Path save(ClusterSpec spec, String clusterId, List<ContainerNode> nodes) {
-        String label = spec.owner().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
-        Path directory = EvidenceRoot.failed().resolve(LocalDateTime.now().format(STAMP) + "-"
-                + label.substring(0, Math.min(60, label.length())) + "-containers-" + clusterId);
+        Path directory = EvidenceRoot.keptClusterDirectory(spec.owner(), "containers-" + clusterId);
         try {
             for (ContainerNode node : nodes) {
                 Path nodeDir = Files.createDirectories(directory.resolve(node.name()));
                 Files.write(nodeDir.resolve("server.log"), node.keepLogsForRemoval(), StandardCharsets.UTF_8);
                 if (node.containerId() != null) {
+                    Path dataDir = Files.createDirectories(nodeDir.resolve("data"));
                     for (String file : CONFIG_FILES) {
-                        copyOut(node, file, nodeDir.resolve(file));
+                        copyOut(node, file, dataDir.resolve(file));
                     }
                 }
             }

@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Sql;
@@ -14,8 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +25,6 @@ import java.util.concurrent.TimeUnit;
  * a copy of the cached template, standbys streaming over the private Unix socket directory.
  */
 final class LocalCluster implements BackendCluster {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
-
     private final ClusterSpec spec;
     private final Path directory;
     private final Path sockets;
@@ -226,9 +223,7 @@ final class LocalCluster implements BackendCluster {
 
     /** Moves the stopped cluster out of this JVM's directory, where neither watchdog nor reaper looks. */
     private Path keep() {
-        String label = spec.owner().replaceAll("[^A-Za-z0-9_.-]+", "_").replaceAll("^_+|_+$", "");
-        Path kept = workspace.failed().resolve(LocalDateTime.now().format(STAMP) + "-"
-                + label.substring(0, Math.min(60, label.length())) + "-" + directory.getFileName());
+        Path kept = EvidenceRoot.keptClusterDirectory(spec.owner(), directory.getFileName().toString());
         try {
             Files.move(directory, kept);
             return kept;

@@ -35,11 +35,6 @@ final class Workspace {
         return privateDir(dataRoot.resolve("clusters"));
     }
 
-    /** Data and logs of clusters whose tests failed. */
-    Path failed() {
-        return privateDir(dataRoot.resolve("failed"));
-    }
-
     /** Port reservations shared by every JVM of this user. */
     Path ports() {
         return privateDir(dataRoot.resolve("ports"));
