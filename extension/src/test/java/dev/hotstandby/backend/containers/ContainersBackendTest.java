@@ -101,8 +101,8 @@ class ContainersBackendTest {
             kept = Path.of(where.group(1));
             assertThat(Files.readString(kept.resolve("primary/server.log"))).contains("primary: LOG:  database system is ready");
             assertThat(Files.readString(kept.resolve("standby-0/server.log"))).contains("started streaming WAL");
-            assertThat(Files.readString(kept.resolve("standby-0/standby.conf"))).contains("application_name=standby-0");
-            assertThat(kept.resolve("primary/pg_hba.conf")).isRegularFile();
+            assertThat(Files.readString(kept.resolve("standby-0/data/standby.conf"))).contains("application_name=standby-0");
+            assertThat(kept.resolve("primary/data/pg_hba.conf")).isRegularFile();
             assertThat(cluster.primary().logTail(5)).isNotEmpty();
             assertThat(labelled(Labels.OWNER + "=" + Labels.owner())).isEmpty();
         } finally {
