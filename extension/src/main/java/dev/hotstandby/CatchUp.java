@@ -1,19 +1,16 @@
 package dev.hotstandby;
 
+import dev.hotstandby.engine.Waits;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Waits until standbys have replayed the primary's WAL, by position, as PostgreSQL's own TAP
  * {@code wait_for_catchup} does: no sleeping for a guessed time.
  */
 final class CatchUp {
-    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-
     private final ControlConnections control;
 
     CatchUp(ControlConnections control) {
@@ -29,16 +26,11 @@ final class CatchUp {
             throw new ReplicationTimeoutException("Cannot read the WAL position of " + primary.name() + ": " + e.getMessage());
         }
         for (PostgresNode standby : standbys) {
-            while (true) {
-                Lsn replayed = replayedOrNull(standby);
-                if (replayed != null && replayed.isAtLeast(target)) {
-                    break;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new ReplicationTimeoutException(describeTimeout(primary, standbys, target, timeout));
-                }
-                LockSupport.parkNanos(POLL_NANOS);
-            }
+            Waits.until(standby.name() + " replays up to " + target, Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())),
+                    () -> {
+                        Lsn replayed = replayedOrNull(standby);
+                        return replayed != null && replayed.isAtLeast(target);
+                    }, () -> "", ignored -> new ReplicationTimeoutException(describeTimeout(primary, standbys, target, timeout)));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterStartException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -33,6 +34,12 @@ public final class Waits {
      * @throws ClusterStartException after {@code timeout}
      */
     public static void until(String what, Duration timeout, Probe probe, Supplier<String> state) {
+        until(what, timeout, probe, state, ClusterStartException::new);
+    }
+
+    /** As above, failing with the exception {@code failure} makes of the message. */
+    public static void until(String what, Duration timeout, Probe probe, Supplier<String> state,
+                             Function<String, ? extends RuntimeException> failure) {
         AtomicReference<SQLException> lastError = new AtomicReference<>();
         try {
             Awaitility.await(what).pollInSameThread().pollDelay(Duration.ZERO).pollInterval(POLL).atMost(timeout)
@@ -46,7 +53,7 @@ public final class Waits {
                     });
         } catch (ConditionTimeoutException timedOut) {
             SQLException error = lastError.get();
-            throw new ClusterStartException("not within " + timeout + ": " + what + "; " + safely(state)
+            throw failure.apply("not within " + timeout + ": " + what + "; " + safely(state)
                     + (error == null ? "" : " (last error: " + error.getMessage() + ")"));
         }
     }
