@@ -27,7 +27,8 @@ final class Partitions {
 
     /** Every rule on the machine whose comment is {@code marker}; also for the runs of a JVM that is gone. */
     static void removeRules(SshConnection ssh, String marker) {
-        ssh.run("command -v iptables >/dev/null || exit 0; sudo -n iptables -w -S | grep -F -- " + Sh.quote(marker)
+        // no `command -v iptables` first: a non-login SSH shell's PATH often lacks /usr/sbin, sudo's has it
+        ssh.run("sudo -n iptables -w -S 2>/dev/null | grep -F -- " + Sh.quote(marker)
                 + " | sed 's/^-A /-D /' | while read -r rule; do eval \"sudo -n iptables -w $rule\"; done",
                 new byte[0], java.time.Duration.ofMinutes(1));
     }

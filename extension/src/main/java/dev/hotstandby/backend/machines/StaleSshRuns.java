@@ -49,9 +49,13 @@ final class StaleSshRuns {
         ssh.run("sudo -n rm -rf " + Sh.quote(runDir), new byte[0], Duration.ofMinutes(2));
     }
 
-    /** SIGQUIT, an immediate shutdown as {@code pg_ctl -m immediate} sends; SIGKILL to whatever is left after 10 s. */
+    /**
+     * SIGQUIT, an immediate shutdown as {@code pg_ctl -m immediate} sends; SIGKILL to whatever is left
+     * after 10 s. As postgres: root without CAP_SYS_PTRACE (a container) cannot read another user's
+     * working directory.
+     */
     private static void stopServers(SshConnection ssh, String runDir) {
-        ssh.run("sudo -n sh -c " + Sh.quote(String.join("\n",
+        ssh.run("sudo -n -u postgres sh -c " + Sh.quote(String.join("\n",
                 "data=$(readlink -f " + Sh.quote(runDir + "/data") + ") || exit 0",
                 "pids() { for p in /proc/[0-9]*; do [ \"$(readlink \"$p/cwd\" 2>/dev/null)\" = \"$data\" ] && echo \"${p#/proc/}\"; done; }",
                 "kill -QUIT $(pids) 2>/dev/null",
