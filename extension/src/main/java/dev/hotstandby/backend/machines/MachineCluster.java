@@ -2,125 +2,93 @@ package dev.hotstandby.backend.machines;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.engine.NodeRuntime;
+import dev.hotstandby.engine.BackendCluster;
+import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
-import dev.hotstandby.engine.RunningCluster;
+import dev.hotstandby.engine.Topology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A primary and its standbys, one per machine, provisioned over SSH. Every node's files live in a
  * run directory of its own on its machine; the test JVM reaches each server through an SSH port
  * forward to the machine's loopback; the servers reach each other over the machines' private
- * addresses. {@link ClusterBoot} brings it up, {@link MachineOperations} changes it.
+ * addresses. {@link ClusterBoot} brings the servers up; the engine does the rest.
  */
-final class MachineCluster implements RunningCluster {
-    /** Clusters not closed yet: the shutdown hook removes them should the test JVM end first. */
-    private static final Set<MachineCluster> OPEN = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(cluster -> cluster.close(false)),
-                "hotstandby-machines-shutdown"));
-    }
+final class MachineCluster implements BackendCluster {
+    /** The role standbys stream as and base backups are taken with; its password is generated per cluster. */
+    static final String REPLICATION_ROLE = "replicator";
+    static final String SUPERUSER = "postgres";
 
     private final ClusterSpec spec;
     private final ProvidedMachines provided;
-    private final String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+    /** Names this run's directories, firewall rules and authorized keys on the machines. */
+    private final String marker = "hotstandby-"
+            + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
     private final String password = Passwords.generate();
-    private final MachineTopology topology = new MachineTopology();
+    private final String replicationPassword = Passwords.generate();
+    private final List<MachineNode> nodes = new ArrayList<>();
     private final List<SshConnection> connections = new ArrayList<>();
-    private final NodeFiles files;
-    private final NodeSql sql = new NodeSql(password);
-    private final WalShipping shipping = new WalShipping(id);
-    private final Partitions partitions = new Partitions(id);
-    private final ClusterBoot boot;
-    private final MachineOperations operations;
+    private final WalShipping shipping = new WalShipping(marker);
+    private final Partitions partitions = new Partitions(marker);
     private boolean closed;
 
     private MachineCluster(ClusterSpec spec, ProvidedMachines provided) {
         this.spec = spec;
         this.provided = provided;
-        this.files = new NodeFiles(spec, topology);
-        this.boot = new ClusterBoot(spec, topology, files, sql, password, Passwords.generate());
-        this.operations = new MachineOperations(spec, topology, files, sql, boot, partitions);
     }
 
-    /** Returns the started cluster, or throws having stopped and removed everything it had started. */
-    static MachineCluster start(ClusterSpec spec, ProvidedMachines provided) {
+    /**
+     * Logs in to every machine, finds (or installs) PostgreSQL and makes the run directories; nothing
+     * runs yet. Throws having removed whatever it had made.
+     */
+    static MachineCluster prepare(ClusterSpec spec, ProvidedMachines provided) {
         MachineCluster cluster = new MachineCluster(spec, provided);
-        OPEN.add(cluster);
         try {
-            cluster.boot();
+            cluster.prepareNodes();
             return cluster;
         } catch (RuntimeException | Error failure) {
-            String logs = cluster.logTails();
             Optional<String> kept = cluster.close(false);
             throw new ClusterStartException(spec.owner() + ": the cluster did not start on " + provided.machines() + ": "
                     + failure.getMessage() + "\n(every server and run directory it had made was removed"
-                    + kept.map(k -> "; " + k).orElse("") + ")" + logs, failure);
+                    + kept.map(k -> "; " + k).orElse("") + ")", failure);
         }
     }
 
-    private void boot() {
-        List<Machine> machines = provided.machines();
+    private void prepareNodes() {
         // each machine's SSH login, PostgreSQL and run directory: independent, so side by side
         try {
-            Parallel.map(machines, machine -> prepare(machine, machine == machines.get(0)
-                    ? MachineNode.Role.PRIMARY : MachineNode.Role.STANDBY)).forEach(topology::add);
+            nodes.addAll(Parallel.map(provided.machines(), this::prepare));
         } catch (Parallel.PartialFailure failure) {
             // the nodes that were prepared are removed by the teardown like any others
-            failure.results().stream().filter(MachineNode.class::isInstance).map(MachineNode.class::cast).forEach(topology::add);
+            failure.results().stream().filter(MachineNode.class::isInstance).map(MachineNode.class::cast).forEach(nodes::add);
             throw failure.first();
         }
-        List<MachineNode> nodes = topology.nodes();
-        if (spec.replication().archiving() && nodes.size() > 1) {
-            shipping.setUp(nodes);
-        }
-        List<String> addresses = nodes.stream().map(MachineNode::address).toList();
-        // before any standby streams from it: synchronous = true would otherwise hold its first commit for ever
-        boot.bootPrimary(nodes.get(0), addresses);
-        for (int i = 1; i < nodes.size(); i++) {
-            topology.streamFrom(nodes.get(i), nodes.get(spec.replication().upstreamOf(i - 1) + 1));
-        }
-        // in index order: an upstream (the primary or an earlier standby in a cascade) is up before its followers
-        List<MachineNode> pending = new ArrayList<>(nodes.subList(1, nodes.size()));
-        List<MachineNode> started = new ArrayList<>(List.of(nodes.get(0)));
-        while (!pending.isEmpty()) {
-            MachineNode next = pending.stream().filter(n -> started.contains(topology.upstreamOf(n))).findFirst().orElseThrow();
-            operations.createSlot(next, topology.upstreamOf(next));
-            boot.bootStandby(next, topology.upstreamOf(next));
-            pending.remove(next);
-            started.add(next);
-        }
-        // with synchronous = true the primary's node.conf names its standbys only now that they exist
-        if (spec.synchronous()) {
-            files.rewriteNodeConf(nodes.get(0));
-            sql.single(nodes.get(0), "SELECT pg_reload_conf()");
-        }
-        boot.awaitStreaming(nodes.subList(1, nodes.size()));
     }
 
-    private MachineNode prepare(Machine machine, MachineNode.Role role) {
+    private MachineNode prepare(Machine machine) {
         SshConnection ssh = SshConnection.open(machine);
         synchronized (connections) {
             connections.add(ssh);
         }
+        // before this run adds anything: what a killed JVM of this machine left there goes
+        StaleSshRuns.reap(ssh);
         PostgresInstallation installation = PostgresInstallation.findOrInstall(ssh, spec.major());
         if (spec.replication().archiving()) {
             requireTools(ssh, "rsync", "ssh", "ssh-keygen");
         }
-        String runDir = "/var/tmp/hotstandby-" + id + "-" + machine.name();
-        int port = ClusterBoot.prepare(ssh, runDir);
-        return new MachineNode(machine.name(), ssh, installation, runDir, port, role);
+        String runDir = StaleSshRuns.RUN_DIRS + marker + "-" + machine.name();
+        int port = ClusterBoot.prepare(ssh, runDir, marker);
+        return new MachineNode(machine.name(), ssh, installation, runDir, port, password);
     }
 
     private static void requireTools(SshConnection ssh, String... tools) {
         for (String tool : tools) {
-            if (!ssh.run("command -v " + tool, new byte[0], java.time.Duration.ofSeconds(30)).ok()) {
+            if (!ssh.run("command -v " + tool, new byte[0], Duration.ofSeconds(30)).ok()) {
                 throw new ClusterStartException(ssh.machine() + " has no " + tool + ", which archiving = true ships WAL with;"
                         + " install it there (Debian: apt-get install rsync openssh-client)");
             }
@@ -128,13 +96,23 @@ final class MachineCluster implements RunningCluster {
     }
 
     @Override
-    public List<NodeRuntime> nodes() {
-        return List.copyOf(topology.nodes());
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String where() {
+        return " on " + provided.machines();
+    }
+
+    @Override
+    public List<MachineNode> nodes() {
+        return List.copyOf(nodes);
     }
 
     @Override
     public String username() {
-        return NodeFiles.SUPERUSER;
+        return SUPERUSER;
     }
 
     @Override
@@ -143,38 +121,57 @@ final class MachineCluster implements RunningCluster {
     }
 
     @Override
-    public void stop(NodeRuntime node) {
-        topology.own(node).stop();
+    public String replicationUser() {
+        return REPLICATION_ROLE;
+    }
+
+    /**
+     * The primary first: with synchronous = true nothing could commit on it while a standby streams
+     * that it does not know yet. Then each standby after its upstream (cascades).
+     */
+    @Override
+    public void boot(Topology topology, NodeFiles files) {
+        ClusterBoot boot = new ClusterBoot(spec, files, password, replicationPassword);
+        if (spec.replication().archiving()) {
+            shipping.setUp(nodes);
+        }
+        boot.bootPrimary(own(topology.primary()), nodes.stream().map(MachineNode::replicationHost).toList());
+        for (BackendNode standby : topology.standbysUpstreamFirst()) {
+            boot.bootStandby(own(standby), own(topology.upstreamOf(standby)));
+        }
     }
 
     @Override
-    public void kill(NodeRuntime node) {
-        topology.own(node).crash();
+    public boolean canRewind() {
+        return true;
     }
 
     @Override
-    public void start(NodeRuntime node) {
-        topology.own(node).start(spec.startTimeout());
+    public boolean rewind(BackendNode node, BackendNode source) {
+        return PgRewind.run(spec, own(node), own(source));
     }
 
     @Override
-    public synchronized void promote(NodeRuntime standby) {
-        operations.promote(topology.own(standby));
+    public void reseed(BackendNode node, BackendNode source) {
+        ClusterBoot.baseBackup(own(node), own(source));
+    }
+
+    /** iptables on the standby's machine: a real partition while SSH (another address) stays up. */
+    @Override
+    public void cut(BackendNode standby, BackendNode upstream) {
+        partitions.cut(own(standby), own(upstream));
     }
 
     @Override
-    public synchronized void rejoin(NodeRuntime formerPrimary) {
-        operations.rejoin(topology.own(formerPrimary));
+    public void heal(BackendNode standby, BackendNode upstream) {
+        partitions.heal(own(standby), own(upstream));
     }
 
-    @Override
-    public void disconnect(NodeRuntime standby) {
-        operations.disconnect(topology.own(standby));
-    }
-
-    @Override
-    public void reconnect(NodeRuntime standby) {
-        operations.reconnect(topology.own(standby));
+    private MachineNode own(BackendNode node) {
+        if (node instanceof MachineNode machine && nodes.contains(machine)) {
+            return machine;
+        }
+        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
     }
 
     /**
@@ -187,19 +184,16 @@ final class MachineCluster implements RunningCluster {
             return Optional.empty();
         }
         closed = true;
-        OPEN.remove(this);
         List<String> kept = new ArrayList<>();
-        for (MachineNode node : topology.nodes()) {
+        for (MachineNode node : nodes) {
             try {
-                if (node.isServerRunning()) {
-                    node.asPostgres(node.pgCtl("-m immediate -w stop"));
-                }
+                node.stopImmediately();
                 partitions.healAll(node);
                 shipping.tearDown(node);
                 if (keepEvidence) {
                     kept.add(node.name() + ": " + node.machine().sshHost() + ":" + node.runDir());
                 } else {
-                    node.ssh().run("sudo -n rm -rf " + Sh.quote(node.runDir()), new byte[0], java.time.Duration.ofMinutes(2));
+                    node.ssh().run("sudo -n rm -rf " + Sh.quote(node.runDir()), new byte[0], Duration.ofMinutes(2));
                 }
             } catch (RuntimeException e) {
                 kept.add(node.name() + ": teardown failed (" + e.getMessage() + "); " + node.runDir() + " may remain");
@@ -213,17 +207,5 @@ final class MachineCluster implements RunningCluster {
         List<String> all = new ArrayList<>(kept);
         machines.ifPresent(all::add);
         return Optional.of(String.join("; ", all));
-    }
-
-    private String logTails() {
-        StringBuilder logs = new StringBuilder();
-        for (MachineNode node : topology.nodes()) {
-            try {
-                logs.append("\n--- ").append(node.name()).append(" server.log ---\n").append(String.join("\n", node.logTail(20)));
-            } catch (RuntimeException unreachable) {
-                logs.append("\n--- ").append(node.name()).append(": no log (").append(unreachable.getMessage()).append(")");
-            }
-        }
-        return logs.toString();
     }
 }

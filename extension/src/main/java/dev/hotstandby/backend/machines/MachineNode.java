@@ -1,7 +1,11 @@
 package dev.hotstandby.backend.machines;
 
-import dev.hotstandby.engine.NodeRuntime;
+import static dev.hotstandby.config.ReplicationSettings.line;
+import static dev.hotstandby.config.ReplicationSettings.quote;
+
+import dev.hotstandby.engine.BackendNode;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,25 +14,26 @@ import java.util.List;
  * this cluster's own ({@link #runDir()}: data, log, sockets, archive, WAL shipping keys), never in
  * the distribution's cluster directories. The test JVM reaches it through an SSH port forward.
  */
-final class MachineNode implements NodeRuntime {
-    enum Role { PRIMARY, STANDBY, FORMER_PRIMARY }
-
+final class MachineNode implements BackendNode {
     private final String name;
     private final SshConnection ssh;
     private final PostgresInstallation installation;
     private final String runDir;
     private final int serverPort;
-    private volatile Role role;
-    private volatile int localPort;
+    /** On the test JVM's loopback, forwarded to the server's port on the machine's loopback. */
+    private final int localPort;
+    private final NodeSession session;
 
     MachineNode(String name, SshConnection ssh, PostgresInstallation installation, String runDir, int serverPort,
-                Role role) {
+                String password) {
         this.name = name;
         this.ssh = ssh;
         this.installation = installation;
         this.runDir = runDir;
         this.serverPort = serverPort;
-        this.role = role;
+        // a forward connects per client: it can exist long before the server listens
+        this.localPort = ssh.forward(serverPort);
+        this.session = new NodeSession(host(), localPort, password);
     }
 
     @Override
@@ -41,24 +46,55 @@ final class MachineNode implements NodeRuntime {
         return "127.0.0.1";
     }
 
-    /** The forwarded port on the test JVM's loopback. */
     @Override
     public int port() {
         return localPort;
     }
 
+    /** The machine's private address: where the other nodes reach this server. */
     @Override
-    public boolean isPrimary() {
-        return role == Role.PRIMARY;
+    public String replicationHost() {
+        return ssh.machine().address();
     }
 
     @Override
-    public boolean isStandby() {
-        return role == Role.STANDBY;
+    public int replicationPort() {
+        return serverPort;
     }
 
-    void setRole(Role role) {
-        this.role = role;
+    @Override
+    public List<String> identitySettings() {
+        return List.of(
+                line("port", String.valueOf(serverPort), "a port free on this host, beside any cluster of its own"),
+                line("listen_addresses", quote("127.0.0.1," + replicationHost()), "loopback for the tests' SSH tunnel, the"
+                        + " private address for the other nodes; pg_hba.conf admits only them, with the password"),
+                line("unix_socket_directories", quote(runDir), "this cluster's own directory, not the distribution's"),
+                line("cluster_name", quote(name), "names the server in ps and in its log"),
+                line("log_line_prefix", quote("%m [%p] " + name + ": "), "every log line names the node"),
+                line("wal_sender_timeout", quote("5s"), "disconnect() drops packets with iptables: a WAL sender"
+                        + " notices a cut-off standby after this long (60 s by default)"),
+                line("wal_receiver_timeout", quote("5s"), "... and a WAL receiver notices the cut after this long"));
+    }
+
+    @Override
+    public String archiveDirectory() {
+        return runDir + "/archive";
+    }
+
+    /** Ships every segment to the other nodes' archives too: see {@link WalShipping}. */
+    @Override
+    public String archiveCommand() {
+        return WalShipping.archiveCommand(this);
+    }
+
+    @Override
+    public String query(String sql) throws SQLException {
+        return session.query(sql);
+    }
+
+    @Override
+    public void writeDataFile(String file, String content) {
+        write("data/" + file, content);
     }
 
     Machine machine() {
@@ -73,29 +109,8 @@ final class MachineNode implements NodeRuntime {
         return installation;
     }
 
-    /** Where the other nodes reach this server. */
-    String address() {
-        return ssh.machine().address();
-    }
-
-    int serverPort() {
-        return serverPort;
-    }
-
     String runDir() {
         return runDir;
-    }
-
-    String dataDir() {
-        return runDir + "/data";
-    }
-
-    String archiveDir() {
-        return runDir + "/archive";
-    }
-
-    void forwardPort() {
-        localPort = ssh.forward(serverPort);
     }
 
     /**
@@ -130,8 +145,10 @@ final class MachineNode implements NodeRuntime {
         return Sh.quote(installation.binary("pg_ctl")) + " -D data " + arguments;
     }
 
-    /** Starts the server and returns once it accepts connections (pg_ctl waits for that). */
-    void start(Duration timeout) {
+    /** pg_ctl waits until the server accepts connections. */
+    @Override
+    public void startServer(Duration timeout) {
+        session.close();
         SshConnection.Result started = tryAsPostgres(pgCtl("-l server.log -w -t " + Math.max(1, timeout.toSeconds()) + " start"));
         if (!started.ok()) {
             throw new IllegalStateException(name + " did not start: " + started.err().strip() + "\n"
@@ -139,25 +156,44 @@ final class MachineNode implements NodeRuntime {
         }
     }
 
-    /** A fast shutdown: clients are disconnected, a checkpoint is written. */
-    void stop() {
+    /** Clients are disconnected, a checkpoint is written. */
+    @Override
+    public void stopServer() {
+        session.close();
         if (isServerRunning()) {
             asPostgres(pgCtl("-m fast -w -t 120 stop"));
         }
     }
 
+    /** For teardown: test data needs no checkpoint. */
+    void stopImmediately() {
+        session.close();
+        if (isServerRunning()) {
+            asPostgres(pgCtl("-m immediate -w stop"));
+        }
+    }
+
     /**
-     * SIGKILL to the postmaster, as {@code kill -9}; returns once its children have noticed and
-     * exited too, so a start afterwards finds no backend still attached to the old shared memory.
+     * Returns once the postmaster's children have noticed and exited too, so a start afterwards
+     * finds no backend still attached to the old shared memory.
      */
-    void crash() {
+    @Override
+    public void killServer() {
+        session.close();
         asPostgres("pid=$(head -n 1 data/postmaster.pid 2>/dev/null) || exit 0; children=$(pgrep -P \"$pid\");"
                 + " kill -KILL \"$pid\" 2>/dev/null;"
                 + " for i in $(seq 1 200); do alive=; for c in $children; do kill -0 \"$c\" 2>/dev/null && alive=1; done;"
                 + " [ -z \"$alive\" ] && exit 0; sleep 0.05; done; echo 'children of the killed postmaster still run' >&2; exit 1");
     }
 
-    boolean isServerRunning() {
+    /** Without waiting (-W): the engine polls pg_is_in_recovery() itself. */
+    @Override
+    public void triggerPromotion() {
+        asPostgres(pgCtl("-W promote"));
+    }
+
+    @Override
+    public boolean isServerRunning() {
         return tryAsPostgres(pgCtl("status") + " >/dev/null").ok();
     }
 
@@ -165,6 +201,11 @@ final class MachineNode implements NodeRuntime {
     public List<String> logTail(int lines) {
         SshConnection.Result tail = tryAsPostgres("tail -n " + lines + " server.log");
         return tail.ok() ? List.of(tail.out().split("\n")) : List.of("(no log: " + tail.err().strip() + ")");
+    }
+
+    /** Ends the engine's connection; the SSH connection is the cluster's to close. */
+    void closeSession() {
+        session.close();
     }
 
     @Override

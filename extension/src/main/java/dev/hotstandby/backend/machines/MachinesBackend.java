@@ -3,6 +3,7 @@ package dev.hotstandby.backend.machines;
 import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
+import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.RunningCluster;
 import java.util.Set;
 
@@ -23,6 +24,6 @@ public final class MachinesBackend implements ClusterBackend {
         ProvidedMachines machines = spec.backend() == Backend.VAGRANT
                 ? VagrantMachines.up(spec, System.getProperties())
                 : ExistingHosts.of(spec, System.getProperties());
-        return MachineCluster.start(spec, machines);
+        return EngineCluster.start(MachineCluster.prepare(spec, machines));
     }
 }

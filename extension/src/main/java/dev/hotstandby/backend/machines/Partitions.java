@@ -8,21 +8,27 @@ package dev.hotstandby.backend.machines;
 final class Partitions {
     private final String marker;
 
-    Partitions(String clusterId) {
-        this.marker = "hotstandby-" + clusterId;
+    Partitions(String marker) {
+        this.marker = marker;
     }
 
     void cut(MachineNode standby, MachineNode upstream) {
-        standby.ssh().check(rules("-I", upstream.address()));
+        standby.ssh().check(rules("-I", upstream.replicationHost()));
     }
 
     void heal(MachineNode standby, MachineNode upstream) {
-        standby.ssh().check(rules("-D", upstream.address()));
+        standby.ssh().check(rules("-D", upstream.replicationHost()));
     }
 
     /** Removes every rule of this cluster on the node's machine; for teardown, never fails. */
     void healAll(MachineNode node) {
-        node.ssh().run("command -v iptables >/dev/null || exit 0; sudo -n iptables -w -S | grep -F -- " + Sh.quote(marker)
+        removeRules(node.ssh(), marker);
+    }
+
+    /** Every rule on the machine whose comment is {@code marker}; also for the runs of a JVM that is gone. */
+    static void removeRules(SshConnection ssh, String marker) {
+        // no `command -v iptables` first: a non-login SSH shell's PATH often lacks /usr/sbin, sudo's has it
+        ssh.run("sudo -n iptables -w -S 2>/dev/null | grep -F -- " + Sh.quote(marker)
                 + " | sed 's/^-A /-D /' | while read -r rule; do eval \"sudo -n iptables -w $rule\"; done",
                 new byte[0], java.time.Duration.ofMinutes(1));
     }

@@ -16,8 +16,8 @@ final class WalShipping {
     private static final String SCRIPT = "ship-wal";
     private final String marker;
 
-    WalShipping(String clusterId) {
-        this.marker = "hotstandby-" + clusterId;
+    WalShipping(String marker) {
+        this.marker = marker;
     }
 
     /** The node's archive_command: its script, written by {@link #setUp}. */
@@ -39,9 +39,9 @@ final class WalShipping {
             List<String> knownHosts = new ArrayList<>();
             StringBuilder authorized = new StringBuilder();
             for (MachineNode peer : peers) {
-                hostKeys.get(peer).forEach(key -> knownHosts.add(peer.address() + " " + key.strip()));
+                hostKeys.get(peer).forEach(key -> knownHosts.add(peer.replicationHost() + " " + key.strip()));
                 // only from the peer's address, no shell features; the trailing comment finds it at teardown
-                authorized.append("from=\"").append(peer.address()).append("\",restrict ")
+                authorized.append("from=\"").append(peer.replicationHost()).append("\",restrict ")
                         .append(clientKeys.get(peer).split("\\s+")[0]).append(' ')
                         .append(clientKeys.get(peer).split("\\s+")[1]).append(' ').append(marker).append('-')
                         .append(peer.name()).append('\n');
@@ -49,6 +49,10 @@ final class WalShipping {
             node.write("ssh/known_hosts", String.join("\n", knownHosts) + "\n");
             node.write(SCRIPT, script(node, peers));
             node.asPostgres("chmod 700 " + SCRIPT);
+            if (peers.isEmpty()) {
+                // a lone node archives into its own directory only; its host's keys stay untouched
+                continue;
+            }
             node.ssh().check("sudo -n -u postgres sh -c " + Sh.quote("h=$(getent passwd postgres | cut -d: -f6)"
                     + " && mkdir -p -m 700 \"$h/.ssh\" && cat >> \"$h/.ssh/authorized_keys\" && chmod 600 \"$h/.ssh/authorized_keys\""),
                     authorized.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), java.time.Duration.ofMinutes(1));
@@ -60,9 +64,14 @@ final class WalShipping {
      * connections still open; the run directory goes with the node.
      */
     void tearDown(MachineNode node) {
+        removeKeys(node.ssh(), marker, node.runDir());
+    }
+
+    /** What {@link #tearDown} removes, by the run's marker and directory; also for the runs of a JVM that is gone. */
+    static void removeKeys(SshConnection ssh, String marker, String runDir) {
         // "[/]": the pattern matches the ssh processes' command lines, never this shell's own
-        String connections = "[/]" + node.runDir().substring(1) + "/ssh/";
-        node.ssh().run("sudo -n -u postgres sh -c " + Sh.quote("h=$(getent passwd postgres | cut -d: -f6);"
+        String connections = "[/]" + runDir.substring(1) + "/ssh/";
+        ssh.run("sudo -n -u postgres sh -c " + Sh.quote("h=$(getent passwd postgres | cut -d: -f6);"
                 + " pkill -u postgres -f " + Sh.quote(connections) + ";"
                 + " [ -f \"$h/.ssh/authorized_keys\" ] && sed -i '/ " + marker + "-/d' \"$h/.ssh/authorized_keys\" || true"),
                 new byte[0], java.time.Duration.ofMinutes(1));
@@ -79,11 +88,11 @@ final class WalShipping {
                 .append("# A finished WAL segment into this node's archive, then with rsync over SSH into every other\n")
                 .append("# node's; PostgreSQL retries the segment until every copy succeeded.\n")
                 .append("set -e\n")
-                .append("segment=\"$1\" name=\"$2\" archive=").append(Sh.quote(node.archiveDir())).append('\n')
+                .append("segment=\"$1\" name=\"$2\" archive=").append(Sh.quote(node.archiveDirectory())).append('\n')
                 .append("[ -f \"$archive/$name\" ] || { cp \"$segment\" \"$archive/.$name\" && mv \"$archive/.$name\" \"$archive/$name\"; }\n");
         for (MachineNode peer : peers) {
             script.append("rsync --ignore-existing -e ").append(Sh.quote(ssh)).append(" \"$segment\" ")
-                    .append(Sh.quote("postgres@" + peer.address() + ":" + peer.archiveDir() + "/")).append("\"$name\"\n");
+                    .append(Sh.quote("postgres@" + peer.replicationHost() + ":" + peer.archiveDirectory() + "/")).append("\"$name\"\n");
         }
         return script.toString();
     }
