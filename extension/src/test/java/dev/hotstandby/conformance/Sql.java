@@ -85,6 +85,12 @@ final class Sql {
                 + " FROM pg_stat_replication");
     }
 
+    /** Waits until {@link #streamingFrom} shows {@code expected}: a (re)started standby first shows "catchup". */
+    static void awaitStreamingFrom(PostgresNode node, String expected) {
+        ReplicatedRow.on(node).within(PATIENCE).awaitValue("SELECT string_agg(application_name || ':' || state, ','"
+                + " ORDER BY application_name) FROM pg_stat_replication", expected);
+    }
+
     /** The primary's WAL position that every commit so far is flushed to. */
     static String flushLsn(PostgresNode primary) throws SQLException {
         return single(primary, "SELECT pg_current_wal_flush_lsn()");
