@@ -30,6 +30,7 @@ class RejoinTwiceTest {
             cluster.awaitReplication();
             int timeline = checkpointTimeline(first);
             assertThat(serverName(cluster, "primary")).isEqualTo(first.name());
+            assertThat(serverName(cluster, "preferSecondary")).isEqualTo(second.name());
 
             timeline = failOverAndRejoin(cluster, first, second, timeline, 2, "1,2");
             timeline = failOverAndRejoin(cluster, second, first, timeline, 3, "1,2,3");
