@@ -1,6 +1,7 @@
 package dev.hotstandby.conformance;
 
 import static dev.hotstandby.conformance.Sql.PATIENCE;
+import static dev.hotstandby.conformance.Sql.assumeDisconnectWorks;
 import static dev.hotstandby.conformance.Sql.awaitReceived;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
 import static dev.hotstandby.conformance.Sql.count;
@@ -34,6 +35,7 @@ class DisconnectUnderLoadTest {
         PostgresNode primary = cluster.primary();
         PostgresNode cut = cluster.standby(0);
         PostgresNode control = cluster.standby(1);
+        assumeDisconnectWorks(primary);
         execute(primary, "CREATE TABLE load (id int PRIMARY KEY)", "INSERT INTO load VALUES (0)");
         ReplicatedRow.on(cut).within(PATIENCE).await("SELECT id FROM load WHERE id = 0");
 
@@ -81,6 +83,7 @@ class DisconnectUnderLoadTest {
         PostgresNode primary = cluster.primary();
         PostgresNode cut = cluster.standby(0);
         PostgresNode control = cluster.standby(1);
+        assumeDisconnectWorks(primary);
         execute(primary, "CREATE TABLE after_cut (id int)", "INSERT INTO after_cut VALUES (0)");
         ReplicatedRow.on(cut).within(PATIENCE).await("SELECT id FROM after_cut WHERE id = 0");
 

@@ -1,12 +1,15 @@
 package dev.hotstandby.conformance;
 
 import static dev.hotstandby.conformance.Sql.PATIENCE;
+import static dev.hotstandby.conformance.Sql.assumeDisconnectWorks;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
 import static dev.hotstandby.conformance.Sql.count;
 import static dev.hotstandby.conformance.Sql.execute;
+import static dev.hotstandby.conformance.Sql.major;
 import static dev.hotstandby.conformance.Sql.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotstandby.Backend;
 import dev.hotstandby.PostgresCluster;
@@ -71,8 +74,6 @@ class MisuseTest {
                 .hasMessage("resumeReplay(standby-0): replay is not paused");
         assertThatThrownBy(() -> cluster.pauseReplay(cluster.primary())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pauseReplay(primary): primary is the primary; pauseReplay takes a standby");
-        assertThatThrownBy(() -> cluster.applyDelay(standby, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("applyDelay(standby-0): the delay must not be negative but was PT-1S");
 
         cluster.pauseReplay(standby);
         assertThatThrownBy(() -> cluster.pauseReplay(standby)).isInstanceOf(IllegalStateException.class)
@@ -85,8 +86,20 @@ class MisuseTest {
     }
 
     @Test
-    void linkMisuse(PostgresCluster cluster) {
+    void negativeApplyDelay(PostgresCluster cluster) throws Exception {
+        PostgresNode standby = cluster.standby(0);
+        int major = major(standby);
+        // before 12 applyDelay() refuses any delay, with "needs PostgreSQL 12 or newer"
+        assumeTrue(major >= 12, "applyDelay() needs PostgreSQL 12 or newer; this cluster runs " + major);
+        assertThatThrownBy(() -> cluster.applyDelay(standby, Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("applyDelay(standby-0): the delay must not be negative but was PT-1S");
+        assertThat(single(standby, "SHOW recovery_min_apply_delay")).isEqualTo("0");
+    }
+
+    @Test
+    void linkMisuse(PostgresCluster cluster) throws Exception {
         PostgresNode standby = cluster.standby(1);
+        assumeDisconnectWorks(standby);
         assertThatThrownBy(() -> cluster.reconnect(standby)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("reconnect(standby-1): standby-1 is not disconnected");
         cluster.disconnect(standby);
