@@ -33,6 +33,20 @@ class PostgresClusterTest {
         }
     }
 
+    static void execute(PostgresNode node, String... statements) throws SQLException {
+        try (Connection connection = node.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    static String single(PostgresNode node, String sql) throws SQLException {
+        try (Connection connection = node.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            return query(statement, sql);
+        }
+    }
+
     static String query(Statement statement, String sql) throws SQLException {
         try (ResultSet rows = statement.executeQuery(sql)) {
             return rows.next() ? rows.getString(1) : null;

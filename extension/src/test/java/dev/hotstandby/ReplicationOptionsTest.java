@@ -1,7 +1,7 @@
 package dev.hotstandby;
 
-import static dev.hotstandby.FailoverTest.execute;
-import static dev.hotstandby.FailoverTest.single;
+import static dev.hotstandby.PostgresClusterTest.execute;
+import static dev.hotstandby.PostgresClusterTest.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * rejoin() rewinds the former primary with pg_rewind when the binaries have it: an installed
  * PostgreSQL, chosen with hotstandby.pgHome. The embedded binaries lack it, so without an
- * installation these tests skip (FailoverTest covers the re-seed that takes its place).
+ * installation these tests skip (conformance.RejoinTwiceTest covers the re-seed that takes its place).
  */
 class RewindTest {
     private final String pgHome = System.getProperty(BinariesResolver.PG_HOME_PROPERTY);

@@ -1,0 +1,25 @@
+package dev.hotstandby.conformance;
+
+import dev.hotstandby.PostgresCluster;
+
+/** Runs a scenario on a cluster of its own; when it fails, keeps the data directories and attaches the logs. */
+final class Scenarios {
+    private Scenarios() {
+    }
+
+    interface Scenario {
+        void run(PostgresCluster cluster) throws Exception;
+    }
+
+    static void run(PostgresCluster.Builder builder, Scenario scenario) throws Exception {
+        try (PostgresCluster cluster = builder.start()) {
+            try {
+                scenario.run(cluster);
+            } catch (Exception | Error failed) {
+                cluster.keepEvidenceOnClose();
+                failed.addSuppressed(new AssertionError("server logs at the failure:" + cluster.serverLogTails(25)));
+                throw failed;
+            }
+        }
+    }
+}
