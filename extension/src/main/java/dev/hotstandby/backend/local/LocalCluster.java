@@ -169,10 +169,16 @@ final class LocalCluster implements BackendCluster {
         }
     }
 
-    /** The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. */
+    /**
+     * The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. The
+     * reload is asynchronous, so this returns only once the receiver has gone: nothing replicates after.
+     */
     @Override
     public void cut(BackendNode standby, BackendNode upstream) {
         setPrimaryConnInfo(standby, "ALTER SYSTEM SET primary_conninfo = ''");
+        Waits.until(standby.name() + "'s WAL receiver exits after its primary_conninfo was emptied", spec.startTimeout(),
+                () -> "0".equals(standby.query("SELECT count(*) FROM pg_stat_wal_receiver")),
+                () -> "pg_stat_wal_receiver: " + Sql.single(standby, "SELECT status FROM pg_stat_wal_receiver"));
     }
 
     @Override
