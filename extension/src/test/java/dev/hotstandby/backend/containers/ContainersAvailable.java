@@ -21,22 +21,37 @@ final class ContainersAvailable {
     private ContainersAvailable() {
     }
 
+    /** Asked once per JVM: Docker and the image do not come and go while the tests run. */
+    private static volatile Optional<String> unavailable;
+
+    /**
+     * Called before each test, so that without Docker every test is reported skipped with the reason
+     * (an abort in {@code @BeforeAll} shows as "Tests run: 0"); fails instead where it must run.
+     */
     static void assumeContainersCanRun() {
+        whyNot().ifPresent(ContainersAvailable::skipOrFail);
+    }
+
+    private static synchronized Optional<String> whyNot() {
+        if (unavailable == null) {
+            unavailable = probe();
+        }
+        return unavailable;
+    }
+
+    private static Optional<String> probe() {
         Optional<String> missing = DockerAvailability.probe.get();
         if (missing.isPresent()) {
-            skipOrFail("Docker is not available: " + missing.get());
+            return Optional.of("Docker is not available: " + missing.get());
         }
-        ClusterSpec spec = builder().spec();
-        PostgresImage image = PostgresImage.of(spec);
-        Optional<String> unavailable;
+        PostgresImage image = PostgresImage.of(builder().spec());
         try (DockerClient plain = DockerClientProviderStrategy.getClientForConfig(
                 DockerClientFactory.instance().getTransportConfig())) {
-            unavailable = image.whyUnavailable(plain);
+            return image.whyUnavailable(plain).map(reason -> reason + " (set -D" + ClusterSpec.IMAGE_PROPERTY
+                    + " to an image that is there; in CI .ci/containers.sh builds hotstandby-test/postgres:15)");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        unavailable.ifPresent(reason -> skipOrFail(reason + " (set -D" + ClusterSpec.IMAGE_PROPERTY
-                + " to an image that is there; in CI .ci/containers.sh builds hotstandby-test/postgres:15)"));
     }
 
     /** A containers cluster as these tests make it: the run's hotstandby.image and hotstandby.version apply. */

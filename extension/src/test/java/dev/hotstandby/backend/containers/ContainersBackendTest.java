@@ -15,15 +15,15 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 
 /** A real containers cluster: streaming, replicated reads, a read-only standby, and nothing left afterwards. */
 class ContainersBackendTest {
 
-    @BeforeAll
-    static void containersCanRun() {
+    @BeforeEach
+    void containersCanRun() {
         ContainersAvailable.assumeContainersCanRun();
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 
@@ -21,8 +21,8 @@ import org.testcontainers.DockerClientFactory;
 class KilledJvmTest {
     private static final Pattern STARTED = Pattern.compile("started primary owner=(\\S+)");
 
-    @BeforeAll
-    static void containersCanRun() {
+    @BeforeEach
+    void containersCanRun() {
         ContainersAvailable.assumeContainersCanRun();
     }
 

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +32,14 @@ class KilledJvmSshTest {
 
     @BeforeAll
     static void startHosts() throws Exception {
+        if (SshdHosts.canRun()) {
+            hosts = SshdHosts.start(2);
+        }
+    }
+
+    @BeforeEach
+    void hostsCanRun() {
         SshdHosts.assumeTheyCanRun();
-        hosts = SshdHosts.start(2);
     }
 
     @AfterAll

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class KilledJvmVagrantTest {
     private static final Pattern STARTED = Pattern.compile("started primary owner=(\\S+)");
 
-    @BeforeAll
-    static void vagrantCanRun() {
+    @BeforeEach
+    void vagrantCanRun() {
         VagrantAvailable.assumeVagrantCanRun();
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -43,23 +44,39 @@ final class SshdHosts implements AutoCloseable {
     }
 
     /** Skips (or fails, with {@code -Dhotstandby.require=ssh}) where Docker or the image is missing. */
+    /** Asked once per JVM. */
+    private static volatile Optional<String> unavailable;
+
+    /** True where the hosts can start; fails where -Dhotstandby.require names ssh and they cannot. For {@code @BeforeAll}. */
+    static boolean canRun() {
+        Optional<String> reason = whyNot();
+        if (reason.isPresent() && BackendUnavailableException.isRequired(Backend.SSH, System.getProperties())) {
+            fail(reason.get() + " (-D" + BackendUnavailableException.REQUIRE_PROPERTY + " names ssh)");
+        }
+        return reason.isEmpty();
+    }
+
+    /** Before each test, so that every test is reported skipped with the reason (not "Tests run: 0"). */
     static void assumeTheyCanRun() {
-        String reason = null;
-        // in this order: Testcontainers' own client (isDockerAvailable() included) starts Ryuk first
-        if (!"true".equals(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
-            reason = "Testcontainers would pull its Ryuk image, and no registry may be reachable: set"
-                    + " TESTCONTAINERS_RYUK_DISABLED=true (these hosts are removed by the test itself)";
-        } else if (!dockerIsThere()) {
-            reason = "Docker is not available";
-        } else if (!imageIsThere()) {
-            reason = "image " + image() + " is not there (.ci/vagrant.sh builds it; -D" + IMAGE_PROPERTY + " names another)";
-        }
-        if (reason != null) {
-            if (BackendUnavailableException.isRequired(Backend.SSH, System.getProperties())) {
-                fail(reason + " (-D" + BackendUnavailableException.REQUIRE_PROPERTY + " names ssh)");
+        canRun();
+        whyNot().ifPresent(Assumptions::abort);
+    }
+
+    private static synchronized Optional<String> whyNot() {
+        if (unavailable == null) {
+            String reason = null;
+            // in this order: Testcontainers' own client (isDockerAvailable() included) starts Ryuk first
+            if (!"true".equals(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+                reason = "Testcontainers would pull its Ryuk image, and no registry may be reachable: set"
+                        + " TESTCONTAINERS_RYUK_DISABLED=true (these hosts are removed by the test itself)";
+            } else if (!dockerIsThere()) {
+                reason = "Docker is not available";
+            } else if (!imageIsThere()) {
+                reason = "image " + image() + " is not there (.ci/vagrant.sh builds it; -D" + IMAGE_PROPERTY + " names another)";
             }
-            Assumptions.abort(reason);
+            unavailable = Optional.ofNullable(reason);
         }
+        return unavailable;
     }
 
     private static boolean dockerIsThere() {

@@ -10,7 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class VagrantBackendTest {
 
-    @BeforeAll
-    static void vagrantCanRun() {
+    @BeforeEach
+    void vagrantCanRun() {
         VagrantAvailable.assumeVagrantCanRun();
     }
 
