@@ -100,12 +100,4 @@ public final class Topology {
         roles.put(node, Role.STANDBY);
         upstreams.put(node, primary);
     }
-
-    /** A node of this cluster as the caller passed it; anything else is the caller's mistake. */
-    public BackendNode own(BackendNode node) {
-        if (!nodes.contains(node)) {
-            throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
-        }
-        return node;
-    }
 }

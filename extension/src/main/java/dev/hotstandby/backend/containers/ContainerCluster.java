@@ -5,6 +5,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Topology;
@@ -144,10 +145,7 @@ final class ContainerCluster implements BackendCluster {
     }
 
     private ContainerNode own(BackendNode node) {
-        if (node instanceof ContainerNode container && nodes.contains(container)) {
-            return container;
-        }
-        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+        return Members.of(node, nodes);
     }
 
     /** Idempotent: a failed create and the engine may both come. */

@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
@@ -196,10 +197,7 @@ final class LocalCluster implements BackendCluster {
     }
 
     private LocalNode local(BackendNode node) {
-        if (node instanceof LocalNode local && nodes.contains(local)) {
-            return local;
-        }
-        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+        return Members.of(node, nodes);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Topology;
@@ -168,10 +169,7 @@ final class MachineCluster implements BackendCluster {
     }
 
     private MachineNode own(BackendNode node) {
-        if (node instanceof MachineNode machine && nodes.contains(machine)) {
-            return machine;
-        }
-        throw new IllegalArgumentException(node.name() + " is not a node of this cluster");
+        return Members.of(node, nodes);
     }
 
     /**
