@@ -363,13 +363,13 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
-        /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         /** The hosts of {@link Backend#SSH}; without them, the file the system property {@value SshHosts#PROPERTY} names. */
         public Builder hosts(SshHosts hosts) {
             this.hosts = hosts;
             return this;
         }
 
+        /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         public Builder describedAs(String owner) {
             this.owner = owner;
             return this;
