@@ -12,12 +12,14 @@ import dev.hotstandby.PostgresNode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.Properties;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * Failover and back: kill the primary, promote the standby, rejoin the old primary as its standby; then
  * the same the other way round. Each round must keep every row, move to a new timeline, and end with
- * the rejoined node streaming; a multi-host URL must find the primary of the moment.
+ * the rejoined node streaming; a multi-host URL must find the primary of the moment; the promoted
+ * node's reload must find nothing in its files to complain about.
  */
 class RejoinTwiceTest {
 
@@ -42,8 +44,16 @@ class RejoinTwiceTest {
     /** Kills {@code from}, promotes {@code to}, writes {@code newRow} there, rejoins {@code from}; returns the new timeline. */
     private static int failOverAndRejoin(PostgresCluster cluster, PostgresNode from, PostgresNode to, int timelineBefore,
                                          int newRow, String rowsAfter) throws Exception {
-        cluster.kill(from);
-        cluster.promote(to);
+        try (Connection session = to.dataSource().getConnection()) {
+            String loadedBefore = single(session, "SELECT pg_conf_load_time()::text");
+            cluster.kill(from);
+            cluster.promote(to);
+            // the promotion rewrote node.conf and reloaded; once a backend has reloaded, the postmaster has logged its reload
+            Awaitility.await("a reload of " + to.name() + " after its promotion").atMost(PATIENCE)
+                    .until(() -> !single(session, "SELECT pg_conf_load_time()::text").equals(loadedBefore));
+        }
+        assertThat(String.join("\n", to.logTail(400))).as(to.name() + "'s log after its promotion")
+                .doesNotContain("contains errors").doesNotContain("cannot be changed without restarting");
         int timeline = checkpointTimeline(to);
         assertThat(timeline).as(to.name() + "'s timeline after its promotion").isGreaterThan(timelineBefore);
         execute(to, "INSERT INTO t VALUES (" + newRow + ")");
