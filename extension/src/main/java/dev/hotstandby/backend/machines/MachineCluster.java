@@ -183,6 +183,13 @@ final class MachineCluster implements BackendCluster {
         }
         closed = true;
         List<String> kept = new ArrayList<>();
+        if (keepEvidence) {
+            try {
+                kept.add("logs and configs in " + MachineEvidence.save(spec, marker, nodes) + ", the run directories on the hosts");
+            } catch (RuntimeException unreadable) {
+                kept.add("logs not copied (" + unreadable.getMessage() + ")");
+            }
+        }
         for (MachineNode node : nodes) {
             try {
                 node.stopImmediately();

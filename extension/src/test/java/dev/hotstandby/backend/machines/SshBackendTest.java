@@ -11,9 +11,14 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.SshHosts;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +79,39 @@ class SshBackendTest {
         for (int i = 0; i < 2; i++) {
             assertThat(hosts.exec(i, "sh", "-c", "ls -d /var/tmp/hotstandby-* 2>/dev/null || true")).as("run directories").isBlank();
             assertThat(hosts.exec(i, "sh", "-c", "pgrep -u postgres postgres || true")).as("servers").isBlank();
+        }
+    }
+
+    @Test
+    void aFailedClusterKeepsEachNodesLogAndConfigsOnTheTestMachine() throws Exception {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        Path kept = null;
+        try {
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            try {
+                PostgresCluster cluster = builder(hosts.sshHosts()).standbys(1).start();
+                cluster.keepEvidenceOnClose();
+                cluster.close();
+            } finally {
+                System.setErr(original);
+            }
+            Matcher where = Pattern.compile("logs and configs in (\\S+),").matcher(stderr.toString(StandardCharsets.UTF_8));
+            assertThat(where.find()).as(stderr.toString(StandardCharsets.UTF_8)).isTrue();
+            kept = Path.of(where.group(1));
+            assertThat(Files.readString(kept.resolve("primary/server.log"))).contains("database system is ready to accept connections");
+            assertThat(Files.readString(kept.resolve("standby-0/data/standby.conf"))).contains("application_name=standby-0");
+            assertThat(kept.resolve("primary/data/pg_hba.conf.stock")).isRegularFile();
+        } finally {
+            if (kept != null) {
+                try (var paths = Files.walk(kept)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            // the kept run directories on the hosts, so the other tests find the hosts as they were
+            for (int i = 0; i < 2; i++) {
+                hosts.exec(i, "sh", "-c", "rm -rf /var/tmp/hotstandby-*");
+            }
         }
     }
 
