@@ -47,6 +47,13 @@ public final class ParameterCatalog {
             Map.entry("transaction_isolation", "user"), Map.entry("transaction_read_only", "user"),
             Map.entry("wal_consistency_checking", "superuser"), Map.entry("zero_damaged_pages", "superuser"));
 
+    /** Read-only parameters ({@code internal}: fixed when PostgreSQL was built or initdb ran), also left out of the sample; 11 to 18. */
+    static final List<String> PRESET = List.of("block_size", "data_checksums", "data_directory_mode", "debug_assertions",
+            "huge_pages_status", "in_hot_standby", "integer_datetimes", "lc_collate", "lc_ctype", "max_function_args",
+            "max_identifier_length", "max_index_keys", "num_os_semaphores", "segment_size", "server_encoding",
+            "server_version", "server_version_num", "shared_memory_size", "shared_memory_size_in_huge_pages",
+            "ssl_library", "wal_block_size", "wal_segment_size");
+
     /** What hotstandby sets on every node itself, and what controls each instead. */
     private static final Map<String, String> LIBRARY_OWNED = libraryOwned();
 
@@ -78,13 +85,14 @@ public final class ParameterCatalog {
      */
     public static ParameterCatalog parseDescribeConfig(String output, String source) {
         Map<String, String> contexts = new LinkedHashMap<>(NOT_IN_SAMPLE);
+        PRESET.forEach(name -> contexts.put(name, "internal"));
         for (String line : output.split("\n")) {
             String[] fields = line.split("\t", -1);
             if (fields.length >= 4 && !fields[0].isBlank()) {
                 contexts.put(fields[0].trim(), fields[1].trim());
             }
         }
-        if (contexts.size() == NOT_IN_SAMPLE.size()) {
+        if (contexts.size() == NOT_IN_SAMPLE.size() + PRESET.size()) {
             throw new IllegalStateException("postgres --describe-config of " + source + " listed no parameters: "
                     + output.lines().limit(5).toList());
         }
@@ -128,6 +136,12 @@ public final class ParameterCatalog {
         return Optional.ofNullable(contexts.get(name.trim().toLowerCase(Locale.ROOT)));
     }
 
+    /** Why {@code name} cannot be set at all ({@code internal}), or empty. */
+    public Optional<String> readOnly(String name) {
+        return context(name).filter("internal"::equals).map(internal -> spellings.get(name.trim().toLowerCase(Locale.ROOT))
+                + " is read-only (context internal: fixed when PostgreSQL was built or initdb ran)");
+    }
+
     /** True for a change the server takes only at its next start. */
     public static boolean needsRestart(String context) {
         return "postmaster".equals(context);
@@ -149,7 +163,7 @@ public final class ParameterCatalog {
     public void requireSettable(Collection<String> names, String owner) {
         List<String> problems = new ArrayList<>();
         for (String name : names) {
-            libraryOwned(name).or(() -> unknown(name)).ifPresent(problems::add);
+            libraryOwned(name).or(() -> unknown(name)).or(() -> readOnly(name)).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
             throw new ClusterConfigurationException(owner + ": " + String.join("; ", problems));
