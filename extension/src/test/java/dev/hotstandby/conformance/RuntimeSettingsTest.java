@@ -69,6 +69,21 @@ class RuntimeSettingsTest {
     }
 
     @Test
+    void backendParameterReachesNewSessionsWithoutARestart(PostgresCluster cluster) throws Exception {
+        PostgresNode standby = cluster.standby(0);
+        String started = startTime(standby);
+        String before = single(standby, "SHOW log_disconnections");
+        String other = "on".equals(before) ? "off" : "on";
+
+        cluster.set(standby, "log_disconnections", other);
+        assertThat(single(standby, "SHOW log_disconnections")).as("a new session").isEqualTo(other);
+        assertThat(startTime(standby)).isEqualTo(started);
+
+        cluster.reset(standby, "log_disconnections");
+        assertThat(single(standby, "SHOW log_disconnections")).isEqualTo(before);
+    }
+
+    @Test
     void postmasterParameterRestartsAStandbyWhichStreamsAgain(PostgresCluster cluster) throws Exception {
         PostgresNode standby = cluster.standby(1);
         String started = startTime(standby);
