@@ -29,8 +29,10 @@ import java.util.regex.Pattern;
  * unit); a name it lacks is refused with the nearest names of the backend's {@link ParameterCatalog}
  * (the binaries' {@code --describe-config} on the local backend, else the server's pg_settings), a
  * read-only ({@code internal}) one as such. The value is checked by the server ({@code ALTER SYSTEM} refuses an
- * invalid one). Settings made this way live in the node's postgresql.auto.conf: a re-seeded rejoin
- * takes the primary's file instead.
+ * invalid one). Should a restarted server not start with a value it accepted (a library that is not
+ * there), its previous postgresql.auto.conf is written back and it starts as before, where the backend
+ * keeps a stopped node's data (local processes; a container ends with its server). Settings made this
+ * way live in the node's postgresql.auto.conf: a re-seeded rejoin takes the primary's file instead.
  */
 final class RuntimeSettings {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
@@ -57,11 +59,13 @@ final class RuntimeSettings {
         }
         Parameter parameter = checked(node, name, operation);
         Streaming before = Streaming.of(node, topology);
+        // what to go back to should the server not start with the new value (a library that is not there)
+        String previous = parameter.needsRestart() ? Sql.single(node, "SELECT pg_read_file(" + Sql.literal(AUTO_CONF) + ")") : null;
         alter(node, "ALTER SYSTEM SET " + parameter.name() + " = " + Sql.literal(value), operation);
         String what = "set " + parameter.name() + " = '" + value + "'";
         if (parameter.needsRestart()) {
             if (!parameter.shows(value)) {
-                return restart(node, parameter, value, before, what);
+                return restart(node, parameter, value, before, what, previous);
             }
             // a reload clears a pending_restart an earlier, different value may have left
             Sql.reload(node);
@@ -94,7 +98,7 @@ final class RuntimeSettings {
             return false;
         }
         if (parameter.needsRestart()) {
-            return restart(node, parameter, null, before, "reset " + parameter.name());
+            return restart(node, parameter, null, before, "reset " + parameter.name(), null);
         }
         reload(node, parameter, "reset " + parameter.name());
         if (parameter.perSession() || parameter.placeholder()) {
@@ -158,10 +162,31 @@ final class RuntimeSettings {
                 () -> "pg_conf_load_time() is still " + loaded, IllegalStateException::new);
     }
 
-    private boolean restart(BackendNode node, Parameter parameter, String value, Streaming before, String what) {
+    private boolean restart(BackendNode node, Parameter parameter, String value, Streaming before, String what, String previous) {
         NodeLog.of(node.name()).info(what + ": restarting (" + parameter.name() + " is a postmaster parameter)");
         node.stopServer();
-        node.startServer(spec.startTimeout());
+        try {
+            node.startServer(spec.startTimeout());
+        } catch (RuntimeException refused) {
+            if (previous == null) {
+                throw refused;
+            }
+            try {
+                node.writeDataFile(AUTO_CONF, previous);
+                NodeLog.of(node.name()).warn(what + ": the server did not start with it; its " + AUTO_CONF
+                        + " is restored and it starts as before");
+                node.startServer(spec.startTimeout());
+            } catch (RuntimeException lost) {
+                // a container ends with its server, and its data with it
+                refused.addSuppressed(lost);
+                throw new IllegalStateException("set(" + node.name() + ", " + parameter.name() + "): " + node.name()
+                        + " did not start with " + parameter.name() + " = '" + value + "' and could not be brought back ("
+                        + lost.getMessage() + "); " + refused.getMessage(), refused);
+            }
+            awaitStreaming(node, before, true);
+            throw new IllegalArgumentException("set(" + node.name() + ", " + parameter.name() + "): " + node.name() + " did not start with " + parameter.name() + " = '" + value + "', so its " + AUTO_CONF
+                    + " was restored and it runs as before; " + refused.getMessage(), refused);
+        }
         if (value == null) {
             awaitNotFromAutoConf(node, parameter);
         } else {

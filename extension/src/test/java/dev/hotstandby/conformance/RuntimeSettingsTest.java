@@ -7,7 +7,9 @@ import static dev.hotstandby.conformance.Sql.execute;
 import static dev.hotstandby.conformance.Sql.single;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hotstandby.Backend;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
@@ -121,6 +123,23 @@ class RuntimeSettingsTest {
         cluster.reset(primary, "shared_buffers");
         assertThat(single(primary, "SHOW shared_buffers")).isEqualTo(before);
         assertThat(Sql.streamingFrom(primary)).isEqualTo("standby-0:streaming,standby-1:streaming");
+    }
+
+    @Test
+    void aValueTheServerCannotStartWithIsUndone(PostgresCluster cluster) throws Exception {
+        assumeTrue(cluster.spec().backend() == Backend.LOCAL, "a container ends with its server (and its data with it),"
+                + " so only the local backend can bring a node back that does not start");
+        PostgresNode standby = cluster.standby(1);
+        String before = single(standby, "SHOW shared_preload_libraries");
+
+        assertThatThrownBy(() -> cluster.set(standby, "shared_preload_libraries", "no_such_library"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("set(standby-1, shared_preload_libraries): standby-1 did not start with"
+                        + " shared_preload_libraries = 'no_such_library', so its postgresql.auto.conf was restored and it runs as before; ");
+        assertThat(single(standby, "SHOW shared_preload_libraries")).isEqualTo(before);
+        assertThat(single(standby, "SELECT count(*) FROM pg_file_settings WHERE name = 'shared_preload_libraries'"
+                + " AND sourcefile LIKE '%postgresql.auto.conf'")).isEqualTo("0");
+        awaitStreamingFrom(cluster.primary(), "standby-0:streaming,standby-1:streaming");
     }
 
     @Test
