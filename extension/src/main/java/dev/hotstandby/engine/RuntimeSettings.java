@@ -2,7 +2,6 @@ package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
