@@ -161,6 +161,42 @@ public final class PostgresCluster implements AutoCloseable {
         start(node);
     }
 
+    /**
+     * Sets a server parameter on a running node, as {@code ALTER SYSTEM SET name = 'value'} (kept in
+     * its postgresql.auto.conf across restarts): reloaded where the parameter's context allows, the
+     * node restarted where it needs that ({@code pg_settings.context = 'postmaster'}, e.g.
+     * {@code shared_buffers}). Returns once the node shows the value in {@code pg_settings} as
+     * PostgreSQL normalises it ({@code '8MB'} for {@code work_mem} shows as 8192 kB), and a standby
+     * that streamed before streams again (after a restart, also the standbys streaming from the node).
+     * A {@code backend} parameter changes for new sessions only.
+     *
+     * @throws IllegalArgumentException for an unknown name (naming the nearest ones), a read-only one,
+     *         a parameter hotstandby sets itself (port, listen_addresses, unix_socket_directories,
+     *         primary_conninfo, primary_slot_name, synchronous_standby_names, archive_command,
+     *         restore_command, cluster_name; the message says what controls it), or a value the server refuses
+     * @throws IllegalStateException for a stopped node
+     */
+    public synchronized void set(PostgresNode node, String name, String value) {
+        conditions.requireRunning(node, "set");
+        if (running.set(node.runtime(), name, value)) {
+            conditions.stopped(node);   // a restart resumes a paused replay
+            conditions.started(node);
+        }
+    }
+
+    /**
+     * Removes what {@link #set(PostgresNode, String, String)} set ({@code ALTER SYSTEM RESET name}): the
+     * node takes the parameter from its configuration files again, after a reload or a restart as the
+     * parameter needs, and returns once {@code pg_settings} no longer takes it from postgresql.auto.conf.
+     */
+    public synchronized void reset(PostgresNode node, String name) {
+        conditions.requireRunning(node, "reset");
+        if (running.reset(node.runtime(), name)) {
+            conditions.stopped(node);
+            conditions.started(node);
+        }
+    }
+
     /** Pauses WAL replay on a standby: it stays connected and receives WAL but shows nothing new. */
     public synchronized void pauseReplay(PostgresNode standby) {
         conditions.requireStandby(standby, "pauseReplay");

@@ -36,6 +36,15 @@ public interface BackendCluster {
      */
     void boot(Topology topology, NodeFiles files);
 
+    /**
+     * The parameters of the servers' major, known without asking a server (the local backend reads
+     * them from its binaries); empty where the binaries are elsewhere, and the engine asks a running
+     * server's pg_settings instead.
+     */
+    default Optional<ParameterCatalog> parameterCatalog() {
+        return Optional.empty();
+    }
+
     /** True where {@link #rewind} can work (the binaries have pg_rewind). */
     boolean canRewind();
 

@@ -21,6 +21,7 @@ public final class EngineCluster implements RunningCluster {
     private final Failover failover;
     private final Rejoin rejoin;
     private final Links links;
+    private final RuntimeSettings settings;
     private final List<EngineNode> nodes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -34,6 +35,7 @@ public final class EngineCluster implements RunningCluster {
         this.failover = new Failover(spec, topology, files, slots);
         this.rejoin = new Rejoin(spec, backend, topology, files, slots, contract);
         this.links = new Links(spec, backend, topology);
+        this.settings = new RuntimeSettings(spec, backend, topology, contract);
         this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology)).toList();
     }
 
@@ -120,6 +122,16 @@ public final class EngineCluster implements RunningCluster {
     @Override
     public synchronized void reconnect(NodeRuntime standby) {
         links.reconnect(backendNode(standby));
+    }
+
+    @Override
+    public synchronized boolean set(NodeRuntime node, String name, String value) {
+        return settings.set(backendNode(node), name, value);
+    }
+
+    @Override
+    public synchronized boolean reset(NodeRuntime node, String name) {
+        return settings.reset(backendNode(node), name);
     }
 
     /** Every node's log tail, each headed by its name, for failure messages. */

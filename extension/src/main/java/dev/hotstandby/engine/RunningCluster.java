@@ -44,4 +44,14 @@ public interface RunningCluster {
 
     /** Restores a link cut by {@link #disconnect}. */
     void reconnect(NodeRuntime standby);
+
+    /**
+     * {@code ALTER SYSTEM SET name = value} on a running node, then a reload, or a restart where the
+     * parameter's context is postmaster; returns once the node shows the value in pg_settings (and a
+     * standby that streamed streams again). True when the node was restarted for it.
+     */
+    boolean set(NodeRuntime node, String name, String value);
+
+    /** {@code ALTER SYSTEM RESET name}, applied as {@link #set} applies a value. True when the node was restarted for it. */
+    boolean reset(NodeRuntime node, String name);
 }

@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
@@ -133,6 +134,11 @@ final class LocalCluster implements BackendCluster {
             }
             return nodes.stream().allMatch(LocalNode::isReady);
         }, () -> "not ready: " + nodes.stream().filter(node -> !node.isReady()).map(LocalNode::name).toList());
+    }
+
+    @Override
+    public Optional<ParameterCatalog> parameterCatalog() {
+        return Optional.of(DescribeConfig.catalog(binaries));
     }
 
     @Override
