@@ -50,6 +50,13 @@ final class SqlScript {
                 }
                 continue;
             }
+            if (start < 0 && c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
+                // a comment before a statement is not part of it: the statement starts after it
+                int end = blockCommentEnd(script, i + 2);
+                line += (int) script.substring(i, end).chars().filter(ch -> ch == '\n').count();
+                i = end;
+                continue;
+            }
             if (start < 0) {
                 if (c == ';') {
                     i++;
