@@ -36,11 +36,14 @@ final class CatchUp {
 
     /**
      * Commits a tiny transaction with a local flush first: everything inserted before it, including
-     * commits made with {@code synchronous_commit = off} and other sessions' open work, is then
-     * flushed and on its way to the standbys, so the position waited for is one they will reach.
+     * commits made with {@code synchronous_commit = off}, a VACUUM's records (which commit nothing)
+     * and other sessions' open work, is then flushed and on its way to the standbys, so the position
+     * waited for is one they will reach. The transaction must write WAL of its own: one that only
+     * took an xid ({@code txid_current()}) commits without a flush. A transactional logical message
+     * is WAL (at any wal_level), is ignored by replay, and makes the commit flush.
      */
     private Lsn flushedPosition(PostgresNode primary) throws SQLException {
-        control.single(primary, "SELECT txid_current()", Long.class);
+        control.single(primary, "SELECT pg_logical_emit_message(true, 'hotstandby', 'catch-up')::text", String.class);
         return Lsn.parse(control.single(primary, "SELECT pg_current_wal_flush_lsn()::text", String.class));
     }
 

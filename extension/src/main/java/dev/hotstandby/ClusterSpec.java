@@ -11,9 +11,12 @@ import java.util.Properties;
  *              {@code postgres:<major>}; other backends ignore it
  * @param hosts the hosts of {@link Backend#SSH}, or null: then the file named by {@value SshHosts#PROPERTY};
  *              other backends ignore it
+ * @param settings    the server parameters the test asks for, on every node and on standbys only
+ * @param application the database, role and init scripts the test's handles use
  */
 public record ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
-                          Duration startTimeout, String image, SshHosts hosts) {
+                          Duration startTimeout, String image, SshHosts hosts, ServerSettings settings,
+                          ApplicationOptions application) {
 
     /** Enough for any reasonable test, and well above what two cores can run side by side. */
     public static final int MAX_STANDBYS = 8;
@@ -34,9 +37,26 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         this(owner, standbys, major, backend, replication, startTimeout, image, null);
     }
 
+    /** A spec with the library's server settings, the {@code postgres} database and superuser, no init scripts. */
+    public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
+                       Duration startTimeout, String image, SshHosts hosts) {
+        this(owner, standbys, major, backend, replication, startTimeout, image, hosts, ServerSettings.NONE,
+                ApplicationOptions.DEFAULTS);
+    }
+
     /** The same spec on these hosts ({@link Backend#SSH}). */
     public ClusterSpec withHosts(SshHosts hosts) {
-        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts);
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
+    }
+
+    /** The same spec with these server settings, validated against it. */
+    public ClusterSpec withSettings(ServerSettings settings) {
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
+    }
+
+    /** The same spec with this database, role and init scripts, validated. */
+    public ClusterSpec withApplication(ApplicationOptions application) {
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
     }
 
     /** Validates every value, so no spec that could not start exists, whichever way it was made. */
@@ -62,6 +82,10 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         java.util.Objects.requireNonNull(backend, "backend");
         replication.validate(owner, standbys, major);
         image = image == null ? "" : image.trim();
+        settings = settings == null ? ServerSettings.NONE : settings;
+        settings.validate(owner, standbys, replication);
+        application = application == null ? ApplicationOptions.DEFAULTS : application;
+        application.validate(owner);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class PostgresCluster implements AutoCloseable {
         this.spec = spec;
         this.running = running;
         this.nodes = running.nodes().stream()
-                .map(node -> new PostgresNode(node, running.username(), running.password(), this))
+                .map(node -> new PostgresNode(node, running.username(), running.password(), spec.application(), this))
                 .toList();
         this.conditions = new NodeConditions(nodes);
     }
@@ -254,7 +254,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Every node in pgjdbc's multi-host syntax, for {@code targetServerType=primary} or {@code preferSecondary}. */
     public String multiHostJdbcUrl() {
-        return multiHostJdbcUrl(PostgresNode.DEFAULT_DATABASE);
+        return multiHostJdbcUrl(spec.application().database());
     }
 
     public String multiHostJdbcUrl(String database) {
@@ -324,6 +324,10 @@ public final class PostgresCluster implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(60);
         private String image = "";
         private SshHosts hosts;
+        private ServerSettings settings = ServerSettings.NONE;
+        private String database = ApplicationOptions.DEFAULT_DATABASE;
+        private String username = ApplicationOptions.SUPERUSER;
+        private List<String> initScripts = List.of();
 
         private Builder() {
         }
@@ -405,6 +409,51 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A server parameter on every node, in postgresql.conf syntax: {@code setting("max_connections", "200")},
+         * {@code setting("shared_preload_libraries", "'pg_stat_statements'")}. Written into each node's
+         * {@code user.conf}, which wins over the library's own settings; the ones the library controls
+         * itself (port, primary_conninfo, ...) are rejected, naming the option to use instead.
+         */
+        public Builder setting(String name, String value) {
+            this.settings = settings.with(name, value);
+            return this;
+        }
+
+        /**
+         * A server parameter on standbys only, after those of {@link #setting}: also on a node that
+         * becomes a standby by rejoin; a promoted standby loses it (one that needs a restart stays).
+         */
+        public Builder standbySetting(String name, String value) {
+            this.settings = settings.withStandby(name, value);
+            return this;
+        }
+
+        /** The database {@link PostgresNode#dataSource()} and {@link PostgresNode#jdbcUrl()} use; created if absent. Default postgres. */
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        /**
+         * The role {@link PostgresNode#dataSource()} connects as, with the cluster's password; other than
+         * postgres (the default), a login role that owns {@link #database} and is no superuser.
+         */
+        public Builder username(String username) {
+            this.username = username;
+            return this;
+        }
+
+        /**
+         * SQL scripts run in order on the primary, in {@link #database} as {@link #username}, once the
+         * cluster runs; {@link #start()} returns when every standby has replayed them. Each is a classpath
+         * resource ({@code "schema.sql"}) or a file ({@code "file:src/test/sql/schema.sql"}).
+         */
+        public Builder initScripts(String... scripts) {
+            this.initScripts = List.of(scripts);
+            return this;
+        }
+
         /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         public Builder describedAs(String owner) {
             this.owner = owner;
@@ -426,7 +475,8 @@ public final class PostgresCluster implements AutoCloseable {
             ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
                     archiving, replicationSlots);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
-                    overrides).withHosts(hosts);
+                    overrides).withHosts(hosts).withSettings(settings)
+                    .withApplication(new ApplicationOptions(database, username, initScripts));
         }
     }
 }

@@ -7,17 +7,20 @@ import javax.sql.DataSource;
 
 /** One PostgreSQL server of a {@link PostgresCluster}: the primary or a hot standby. */
 public final class PostgresNode {
-    static final String DEFAULT_DATABASE = "postgres";
+    static final String DEFAULT_DATABASE = ApplicationOptions.DEFAULT_DATABASE;
 
     private final NodeRuntime runtime;
-    private final String username;
+    private final String superuser;
     private final String password;
+    private final ApplicationOptions application;
     private final PostgresCluster cluster;
 
-    PostgresNode(NodeRuntime runtime, String username, String password, PostgresCluster cluster) {
+    PostgresNode(NodeRuntime runtime, String superuser, String password, ApplicationOptions application,
+                 PostgresCluster cluster) {
         this.runtime = runtime;
-        this.username = username;
+        this.superuser = superuser;
         this.password = password;
+        this.application = application;
         this.cluster = cluster;
     }
 
@@ -34,30 +37,49 @@ public final class PostgresNode {
         return runtime.port();
     }
 
-    /** The JDBC URL of the {@code postgres} database. */
+    /** The JDBC URL of the cluster's database ({@code database}, by default {@code postgres}). */
     public String jdbcUrl() {
-        return jdbcUrl(DEFAULT_DATABASE);
+        return jdbcUrl(application.database());
     }
 
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
     }
 
+    /** The role {@link #dataSource()} connects as: the cluster's {@code username}, by default {@code postgres}. */
     public String username() {
-        return username;
+        return application.username();
     }
 
+    /** The cluster's generated password, of {@link #username()} and of the {@code postgres} superuser alike. */
     public String password() {
         return password;
     }
 
-    /** A data source for the {@code postgres} database; each {@code getConnection()} opens a new connection. */
-    public DataSource dataSource() {
-        return dataSource(DEFAULT_DATABASE);
+    /** The cluster's database ({@code database}, by default {@code postgres}). */
+    public String database() {
+        return application.database();
     }
 
+    /**
+     * A data source for the cluster's database as the cluster's {@code username}; each
+     * {@code getConnection()} opens a new connection.
+     */
+    public DataSource dataSource() {
+        return dataSource(application.database());
+    }
+
+    /** Another database of this node, as the cluster's {@code username}. */
     public DataSource dataSource(String database) {
-        return DataSources.create(host(), port(), database, username, password);
+        return DataSources.create(host(), port(), database, application.username(), password);
+    }
+
+    /**
+     * A data source for the cluster's database as the {@code postgres} superuser (same password): for
+     * setup beyond the rights of {@code username}, such as {@code CREATE EXTENSION}.
+     */
+    public DataSource superuserDataSource() {
+        return DataSources.create(host(), port(), application.database(), superuser, password);
     }
 
     public boolean isPrimary() {

@@ -38,9 +38,9 @@ public final class ReplicatedRow {
         this.timeout = timeout;
     }
 
-    /** Waits on {@code node}, in the {@code postgres} database, for at most 10 seconds. */
+    /** Waits on {@code node}, in the cluster's database (by default {@code postgres}), for at most 10 seconds. */
     public static ReplicatedRow on(PostgresNode node) {
-        return new ReplicatedRow(node, PostgresNode.DEFAULT_DATABASE, DEFAULT_TIMEOUT);
+        return new ReplicatedRow(node, node.database(), DEFAULT_TIMEOUT);
     }
 
     public ReplicatedRow inDatabase(String database) {

@@ -3,6 +3,10 @@ package dev.hotstandby.cli;
 import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresMajor;
+import dev.hotstandby.ServerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The command line, parsed and validated completely before anything is started, so a typo never
@@ -10,15 +14,33 @@ import dev.hotstandby.PostgresMajor;
  *
  * @param version a PostgreSQL major such as "17", or "" for {@link PostgresMajor#DEFAULT}
  * @param exitAfterVerification stop the cluster once verified instead of staying up
+ * @param settings        {@code --set name=value}, in order: on every node
+ * @param standbySettings {@code --standby-set name=value}, in order: on standbys only
+ * @param database        {@code --database}, or null for the default
+ * @param username        {@code --username}, or null for the default
+ * @param initScripts     {@code --init-script PATH}, in order: files, or classpath resources with {@code classpath:}
  */
-record CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help) {
+record CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help,
+                  List<Map.Entry<String, String>> settings, List<Map.Entry<String, String>> standbySettings,
+                  String database, String username, List<String> initScripts) {
+
+    /** Without server settings or application options. */
+    CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help) {
+        this(standbys, version, exitAfterVerification, help, List.of(), List.of(), null, null, List.of());
+    }
 
     static final String USAGE = """
-            usage: hotstandby [--standbys N] [--version MAJOR] [--exit] [--help]
-              --standbys N       number of hot standbys, 0 to %d (default 1)
-              --version MAJOR    PostgreSQL major, %d to %d (default %d)
-              --exit             stop the cluster after the verification instead of staying up
-              --help             print this help
+            usage: hotstandby [--standbys N] [--version MAJOR] [--set NAME=VALUE]... [--standby-set NAME=VALUE]...
+                              [--database NAME] [--username NAME] [--init-script PATH]... [--exit] [--help]
+              --standbys N              number of hot standbys, 0 to %d (default 1)
+              --version MAJOR           PostgreSQL major, %d to %d (default %d)
+              --set NAME=VALUE          a server setting on every node, in postgresql.conf syntax; repeatable
+              --standby-set NAME=VALUE  a server setting on the standbys only; repeatable
+              --database NAME           the database the printed URLs use, created if absent (default postgres)
+              --username NAME           the role the printed URLs use, created as its owner (default postgres)
+              --init-script PATH        an SQL file run on the primary after the start; repeatable
+              --exit                    stop the cluster after the verification instead of staying up
+              --help                    print this help
             """.formatted(ClusterSpec.MAX_STANDBYS, PostgresMajor.OLDEST, PostgresMajor.NEWEST, PostgresMajor.DEFAULT);
 
     /** A command line that cannot work; the message names the option and how to fix it. */
@@ -33,6 +55,11 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
         String version = "";
         boolean exit = false;
         boolean help = false;
+        List<Map.Entry<String, String>> settings = new ArrayList<>();
+        List<Map.Entry<String, String>> standbySettings = new ArrayList<>();
+        String database = null;
+        String username = null;
+        List<String> initScripts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             // Accept both "--standbys 2" and "--standbys=2", as most command-line tools do.
             String arg = args[i];
@@ -47,13 +74,25 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, "--version", "17");
                     version = parseVersion(value);
                 }
+                case "--set", "--standby-set" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "wal_level=logical");
+                    (name.equals("--set") ? settings : standbySettings).addAll(setting(name, value));
+                }
+                case "--database" -> database = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "orders");
+                case "--username" -> username = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "app");
+                case "--init-script" -> {
+                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "schema.sql");
+                    initScripts.add(value.startsWith("classpath:") ? value.substring("classpath:".length()) : "file:" + value);
+                }
                 case "--exit" -> exit = flag(name, inlineValue);
                 case "--help", "-h" -> help = flag(name, inlineValue);
                 default -> throw new UsageException("unknown option \"" + arg
-                        + "\"; the options are --standbys N, --version MAJOR, --exit and --help");
+                        + "\"; the options are --standbys N, --version MAJOR, --set NAME=VALUE, --standby-set NAME=VALUE,"
+                        + " --database NAME, --username NAME, --init-script PATH, --exit and --help");
             }
         }
-        return new CliOptions(standbys, version, exit, help);
+        return new CliOptions(standbys, version, exit, help, List.copyOf(settings), List.copyOf(standbySettings),
+                database, username, List.copyOf(initScripts));
     }
 
     private static String valueAfter(String[] args, int optionIndex, String option, String example)
@@ -62,6 +101,15 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
             throw new UsageException(option + " needs a value, e.g. " + option + " " + example);
         }
         return args[optionIndex + 1];
+    }
+
+    /** The engine's own parsing, so the CLI and the annotation accept exactly the same entries. */
+    private static List<Map.Entry<String, String>> setting(String option, String value) throws UsageException {
+        try {
+            return ServerSettings.parse(option, value);
+        } catch (ClusterConfigurationException invalid) {
+            throw new UsageException(invalid.getMessage());
+        }
     }
 
     private static boolean flag(String option, String inlineValue) throws UsageException {

@@ -35,6 +35,8 @@ public final class Main {
     }
 
     /** Runs the whole job and returns the process exit status: 0 passed, 1 failed, 2 bad command line. */
+    private static final String OWNER = "hotstandby";
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
         CliOptions options;
         ClusterSpec spec;
@@ -44,10 +46,19 @@ public final class Main {
                 out.print(CliOptions.USAGE);
                 return OK;
             }
-            spec = PostgresCluster.builder().describedAs("hotstandby CLI")
-                    .standbys(options.standbys()).version(options.version()).spec();
+            PostgresCluster.Builder builder = PostgresCluster.builder().describedAs(OWNER)
+                    .standbys(options.standbys()).version(options.version());
+            options.settings().forEach(setting -> builder.setting(setting.getKey(), setting.getValue()));
+            options.standbySettings().forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue()));
+            if (options.database() != null) {
+                builder.database(options.database());
+            }
+            if (options.username() != null) {
+                builder.username(options.username());
+            }
+            spec = builder.initScripts(options.initScripts().toArray(String[]::new)).spec();
         } catch (UsageException | ClusterConfigurationException invalid) {
-            err.println(prefixed(invalid.getMessage()));
+            err.println(prefixed(inCommandLineTerms(invalid.getMessage())));
             err.print(CliOptions.USAGE);
             return USAGE_ERROR;
         }
@@ -116,7 +127,7 @@ public final class Main {
     /** The generated password is URL-safe base64, so the conninfo values need no quoting. */
     static String psqlCommand(PostgresNode node) {
         return "psql \"host=" + node.host() + " port=" + node.port() + " user=" + node.username()
-                + " password=" + node.password() + " dbname=postgres\"";
+                + " password=" + node.password() + " dbname=" + node.database() + "\"";
     }
 
     private static boolean verify(PostgresCluster cluster, PrintStream out, PrintStream err) {
@@ -138,6 +149,18 @@ public final class Main {
         } catch (IllegalStateException shutdownInProgress) {
             // The hook is running or has run; the cluster is closed either way.
         }
+    }
+
+    /** The spec names its attributes (settings, initScripts, ...); on the command line they are options. */
+    static String inCommandLineTerms(String message) {
+        String rest = message.startsWith(OWNER + ": ") ? message.substring(OWNER.length() + 2) : message;
+        for (String[] term : new String[][] {{"standbySettings", "--standby-set"}, {"settings", "--set"},
+                {"initScripts", "--init-script"}, {"username", "--username"}, {"database", "--database"}}) {
+            if (rest.startsWith(term[0] + " ") || rest.startsWith(term[0] + ":")) {
+                return OWNER + ": " + term[1] + rest.substring(term[0].length());
+            }
+        }
+        return message;
     }
 
     private static String prefixed(String message) {

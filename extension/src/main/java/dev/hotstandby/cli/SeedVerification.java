@@ -39,9 +39,9 @@ final class SeedVerification {
     void run() throws VerificationFailure {
         PostgresNode primary = cluster.primary();
         // CREATE DATABASE cannot run inside a transaction, hence the separate connection to "postgres".
-        execute(primary, primary.dataSource(), "create database " + DATABASE);
-        execute(primary, primary.dataSource(DATABASE), "create table tab (val int)");
-        execute(primary, primary.dataSource(DATABASE), "insert into tab values (" + SEED_VALUE + ")");
+        execute(primary, primary.superuserDataSource(), "create database " + DATABASE);
+        execute(primary, asSuperuser(primary, DATABASE), "create table tab (val int)");
+        execute(primary, asSuperuser(primary, DATABASE), "insert into tab values (" + SEED_VALUE + ")");
 
         try {
             cluster.awaitReplication();
@@ -51,7 +51,7 @@ final class SeedVerification {
         out.println(cluster.standbys().size() + " standby(s) caught up with the primary");
 
         for (PostgresNode standby : cluster.standbys()) {
-            String value = queryOne(standby, standby.dataSource(DATABASE), "select val from tab");
+            String value = queryOne(standby, asSuperuser(standby, DATABASE), "select val from tab");
             if (!String.valueOf(SEED_VALUE).equals(value)) {
                 throw new VerificationFailure(standby.name() + ": expected " + SEED_VALUE + " from " + DATABASE
                         + ".tab but read " + value);
@@ -59,7 +59,7 @@ final class SeedVerification {
             out.println(standby.name() + ": reads " + value + " from " + DATABASE + ".tab");
         }
 
-        String streaming = queryOne(primary, primary.dataSource(),
+        String streaming = queryOne(primary, primary.superuserDataSource(),
                 "select count(*) from pg_stat_replication where state = 'streaming'");
         String expected = String.valueOf(cluster.standbys().size());
         if (!expected.equals(streaming)) {
@@ -67,6 +67,12 @@ final class SeedVerification {
                     + " streaming standby(s) in pg_stat_replication but found " + streaming);
         }
         out.println(primary.name() + ": " + streaming + " standby(s) streaming in pg_stat_replication");
+    }
+
+    /** The seed is the CLI's own, whatever role --username gives the printed URLs. */
+    private static DataSource asSuperuser(PostgresNode node, String database) {
+        return dev.hotstandby.engine.DataSources.create(node.host(), node.port(), database,
+                dev.hotstandby.ApplicationOptions.SUPERUSER, node.password());
     }
 
     private void execute(PostgresNode node, DataSource dataSource, String sql) throws VerificationFailure {

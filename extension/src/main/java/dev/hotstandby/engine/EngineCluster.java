@@ -54,6 +54,13 @@ public final class EngineCluster implements RunningCluster {
             }
             cluster.contract.await(cluster.topology.standbys(),
                     Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            ApplicationSetup application = new ApplicationSetup(cluster.spec.application());
+            if (application.hasWork()) {
+                application.run(cluster.topology.primary(), backend.password());
+                // the init scripts' changes are on every standby before the first test
+                cluster.contract.awaitReplayed(cluster.topology.standbys(),
+                        Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+            }
             return cluster;
         } catch (RuntimeException | Error failure) {
             String logs = cluster.logTails(20);

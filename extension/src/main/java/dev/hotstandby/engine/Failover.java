@@ -1,6 +1,9 @@
 package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Promotion, for every backend: {@code pg_promote(false)} (a promote file and SIGUSR1 on 11 and
@@ -34,9 +37,11 @@ final class Failover {
         topology.promoted(promoted, former);
         NodeLog.of(promoted.name()).info("promoted; the primary now, followed by "
                 + topology.followersOf(promoted).stream().map(BackendNode::name).toList());
-        files.promoted(promoted);
-        // a primary now: its node.conf names its direct standbys for synchronous_standby_names
+        files.promoted(promoted, restartOnly(promoted));
+        // a primary now: its node.conf names its direct standbys for synchronous_standby_names,
+        // and its user.conf no longer has the standby settings
         files.rewriteNodeConf(promoted);
+        files.rewriteUserConf(promoted);
         Sql.reload(promoted);
         for (BackendNode follower : topology.followersOf(promoted)) {
             slots.ensure(promoted, follower);
@@ -51,5 +56,17 @@ final class Failover {
                 follower.startServer(spec.startTimeout());
             }
         }
+    }
+
+    /** The standby settings the node applies only at a server start (pg_settings context postmaster). */
+    private Set<String> restartOnly(BackendNode node) {
+        Set<String> names = spec.settings().standbysOnly().keySet();
+        if (names.isEmpty()) {
+            return Set.of();
+        }
+        String list = names.stream().map(Sql::literal).collect(Collectors.joining(", "));
+        String found = Sql.single(node, "SELECT coalesce(string_agg(name, ','), '') FROM pg_settings"
+                + " WHERE context = 'postmaster' AND name IN (" + list + ")");
+        return found == null || found.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(found.split(",")));
     }
 }

@@ -2,6 +2,7 @@ package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.PostgresMajor;
+import dev.hotstandby.ServerSettings;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.config.ReplicationSettings;
 import java.util.LinkedHashMap;
@@ -12,18 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What gives a node its place in the topology, for every backend: node.conf (the backend's identity
- * lines, then the replication settings the cluster's options add) and, for a standby,
- * configs/standby.conf rendered to point at its upstream, plus standby.signal (recovery.conf on 11
- * and older). Rewritten whenever promotion or rejoin changes the topology.
+ * lines, then the replication settings the cluster's options add, then the include of user.conf),
+ * user.conf (the test's own settings: those of every node, plus a standby's own on standbys) and,
+ * for a standby, configs/standby.conf rendered to point at its upstream, plus standby.signal
+ * (recovery.conf on 11 and older). Rewritten whenever promotion or rejoin changes the topology.
  */
 public final class NodeFiles {
     public static final String NODE_CONF = "node.conf";
+    /** The test's settings ({@code settings}, {@code standbySettings}); node.conf includes it last, so they win. */
+    public static final String USER_CONF = "user.conf";
 
     private final ClusterSpec spec;
     private final Topology topology;
     private final String replicationUser;
     /** Promoted standbys keep their standby lines: see {@link #nodeConf}. */
     private final Set<BackendNode> promoted = ConcurrentHashMap.newKeySet();
+    /** Per promoted node, the standby settings it keeps since they need a restart to change: see {@link #userConf}. */
+    private final Map<BackendNode, Set<String>> keptStandbySettings = new ConcurrentHashMap<>();
 
     NodeFiles(ClusterSpec spec, Topology topology, String replicationUser) {
         this.spec = spec;
@@ -48,6 +54,35 @@ public final class NodeFiles {
             conf.append("# kept since its promotion: a primary ignores them; removing them would need a restart\n");
             replication.standbyIdentity(node.name()).forEach(line -> conf.append(line).append('\n'));
         }
+        conf.append(ReplicationSettings.line("include_if_exists", ReplicationSettings.quote(USER_CONF),
+                "last, so the test's own settings win: settings = ..., standbySettings = ...")).append('\n');
+        return conf.toString();
+    }
+
+    /**
+     * The test's settings for this node's role: every node's, then on a standby its own. A promoted
+     * node loses its standby settings, except those PostgreSQL applies only at a server start
+     * (context {@code postmaster}, such as max_connections): the new primary keeps running with them,
+     * and a reload that removed them would only log that they "cannot be changed without restarting".
+     */
+    public String userConf(BackendNode node) {
+        ServerSettings settings = spec.settings();
+        StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(node.name())
+                .append(": the test's own settings; node.conf includes this file last.\n");
+        settings.everyNode().forEach((name, value) -> conf.append(name).append(" = ").append(value)
+                .append("\t# settings: every node\n"));
+        if (topology.isStandby(node)) {
+            settings.standbysOnly().forEach((name, value) -> conf.append(name).append(" = ").append(value)
+                    .append("\t# standbySettings: standbys only\n"));
+        } else {
+            Set<String> kept = keptStandbySettings.getOrDefault(node, Set.of());
+            settings.standbysOnly().forEach((name, value) -> {
+                if (kept.contains(name)) {
+                    conf.append(name).append(" = ").append(value).append("\t# standbySettings, kept since the promotion:"
+                            + " it changes only with a restart\n");
+                }
+            });
+        }
         return conf.toString();
     }
 
@@ -62,6 +97,7 @@ public final class NodeFiles {
     public Map<String, String> filesFor(BackendNode node) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(NODE_CONF, nodeConf(node));
+        files.put(USER_CONF, userConf(node));
         if (topology.isStandby(node)) {
             files.put(ConfigFiles.standbyFileName(spec.major()), standbySettings(node, topology.upstreamOf(node)));
             if (!PostgresMajor.usesRecoveryConf(spec.major())) {
@@ -80,15 +116,25 @@ public final class NodeFiles {
         node.writeDataFile(NODE_CONF, nodeConf(node));
     }
 
+    void rewriteUserConf(BackendNode node) {
+        node.writeDataFile(USER_CONF, userConf(node));
+    }
+
     void pointAt(BackendNode standby, BackendNode upstream) {
         standby.writeDataFile(ConfigFiles.standbyFileName(spec.major()), standbySettings(standby, upstream));
     }
 
-    void promoted(BackendNode node) {
+    /**
+     * {@code restartOnly}: the names among the standby settings that the node, promoted now, applies
+     * only at a start; they stay in its user.conf (see {@link #userConf}).
+     */
+    void promoted(BackendNode node, Set<String> restartOnly) {
         promoted.add(node);
+        keptStandbySettings.put(node, Set.copyOf(restartOnly));
     }
 
     void rejoined(BackendNode node) {
         promoted.remove(node);
+        keptStandbySettings.remove(node);
     }
 }

@@ -24,6 +24,12 @@ final class StartContract {
         for (BackendNode standby : standbys) {
             awaitStreaming(standby, remaining(deadline));
         }
+        awaitReplayed(standbys, remaining(deadline));
+    }
+
+    /** Every one of {@code standbys} has replayed the primary's WAL as of now. */
+    void awaitReplayed(List<BackendNode> standbys, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         BackendNode primary = topology.primary();
         Lsn target = Lsn.parse(Sql.single(primary, "SELECT pg_current_wal_flush_lsn()::text"));
         for (BackendNode standby : standbys) {

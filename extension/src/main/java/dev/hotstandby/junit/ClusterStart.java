@@ -7,6 +7,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.Quorum;
+import dev.hotstandby.ServerSettings;
 import dev.hotstandby.SshHosts;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Executable;
@@ -48,13 +49,19 @@ final class ClusterStart {
         warnAboutIgnoredConfiguration(owner);
         ClusterSpec spec;
         try {
-            spec = withHostsFile(PostgresCluster.builder().describedAs(describedAs)
+            PostgresCluster.Builder builder = PostgresCluster.builder().describedAs(describedAs)
                     .standbys(annotation.standbys()).version(annotation.version()).backend(annotation.backend())
                     .synchronous(annotation.synchronous()).synchronousCommit(annotation.synchronousCommit())
                     .quorum(Quorum.parse(annotation.quorum(), describedAs + ": quorum"))
                     .upstreams(annotation.upstreams()).archiving(annotation.archiving())
                     .replicationSlots(annotation.replicationSlots()).image(annotation.image())
-                    .spec(options.properties()), options);
+                    .database(annotation.database()).username(annotation.username())
+                    .initScripts(annotation.initScripts());
+            ServerSettings.parse(describedAs + ": settings", annotation.settings())
+                    .forEach(setting -> builder.setting(setting.getKey(), setting.getValue()));
+            ServerSettings.parse(describedAs + ": standbySettings", annotation.standbySettings())
+                    .forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue()));
+            spec = withHostsFile(builder.spec(options.properties()), options);
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(options.namingTheSource(invalid.getMessage()), invalid);
         }

@@ -89,6 +89,48 @@ public @interface PostgresStandbyCluster {
     boolean replicationSlots() default false;
 
     /**
+     * Server parameters for every node, each {@code "name=value"} in postgresql.conf syntax:
+     * {@code "max_standby_streaming_delay=0"}, {@code "shared_preload_libraries='pg_stat_statements'"}.
+     * Written into each node's {@code user.conf}, which node.conf includes last, so they win over the
+     * library's own settings. Rejected before anything starts: what streaming replication cannot run
+     * with ({@code wal_level=minimal}, too few {@code max_wal_senders} or {@code max_replication_slots})
+     * and what the library sets itself ({@code port}, {@code primary_conninfo}, ...: the message names the
+     * attribute to use instead).
+     */
+    String[] settings() default {};
+
+    /**
+     * Server parameters for standbys only, after {@link #settings()}: also given to a node that becomes
+     * a standby through rejoin, and taken from a standby that is promoted (except those PostgreSQL
+     * changes only with a restart, such as {@code max_connections}: the promoted node keeps them).
+     * A standby needs at least the primary's max_connections, max_worker_processes, max_wal_senders,
+     * max_prepared_transactions and max_locks_per_transaction; less is rejected.
+     */
+    String[] standbySettings() default {};
+
+    /**
+     * The database injected {@code Connection}s and {@code DataSource}s, {@code PostgresNode.dataSource()}
+     * and {@code jdbcUrl()} use; created on the primary if absent.
+     */
+    String database() default "postgres";
+
+    /**
+     * The role injected handles connect as, with the cluster's generated password. Any name other than
+     * {@code postgres} is created as a login role owning {@link #database()}, not a superuser; use
+     * {@code PostgresNode.superuserDataSource()} for what it may not do.
+     */
+    String username() default "postgres";
+
+    /**
+     * SQL scripts run in order on the primary, in {@link #database()} as {@link #username()}, after the
+     * cluster starts and before the first test, which finds them replayed on every standby. Each is a
+     * classpath resource ({@code "schema.sql"}) or a file ({@code "file:src/test/sql/schema.sql"}); a
+     * missing one fails the class before anything starts, a failing statement fails the start with the
+     * script, the line and PostgreSQL's message.
+     */
+    String[] initScripts() default {};
+
+    /**
      * When the data directories and server logs are removed; {@link CleanupMode#DEFAULT} means the
      * option {@code hotstandby.cleanup} ({@code always}, {@code on_success}, {@code never}), else
      * {@link CleanupMode#ON_SUCCESS}: kept only when a test failed.

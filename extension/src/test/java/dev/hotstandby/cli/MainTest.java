@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,6 +48,21 @@ class MainTest {
         assertThat(err()).doesNotContain("FAILED");
     }
 
+    @Test
+    void serverSettingsDatabaseUsernameAndInitScriptsFromTheCommandLine(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE products (id int);\n");
+        int status = run("--standbys", "2", "--set", "wal_level=logical", "--set=max_connections=120",
+                "--standby-set", "max_standby_streaming_delay=0", "--database", "shop", "--username", "shop_app",
+                "--init-script", script.toString(), "--exit");
+
+        assertThat(status).as("exit status; stdout:%n%s%nstderr:%n%s", out(), err()).isZero();
+        assertThat(out())
+                .containsPattern("jdbc:postgresql://127\\.0\\.0\\.1:\\d+/shop")
+                .containsPattern("psql \"host=127\\.0\\.0\\.1 port=\\d+ user=shop_app password=\\S+ dbname=shop\"")
+                .contains("standby-1: reads 42 from sampledb.tab")
+                .contains("verification passed");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--standbys -1   | --standbys must be a number from 0 to 8 but was \"-1\"",
@@ -55,7 +73,13 @@ class MainTest {
             "--version 9.1   | --version must be a PostgreSQL major from 10 to 18 but was \"9.1\": PostgreSQL 9.x and older are out of support",
             "--version abc   | --version must be a PostgreSQL major such as \"18\" (from 10 to 18; or leave --version out for 18) but was \"abc\"",
             "--frobnicate    | unknown option \"--frobnicate\"",
-            "--exit=yes      | --exit takes no value"})
+            "--exit=yes      | --exit takes no value",
+            "--set max_connections | --set: \"max_connections\" is not name=value",
+            "--set           | --set needs a value, e.g. --set wal_level=logical",
+            "--set port=1    | hotstandby: --set must not set port: hotstandby sets it itself",
+            "--standby-set hot_standby=off | hotstandby: --standby-set sets hot_standby = off on the standbys",
+            "--username App  | hotstandby: --username must be a plain SQL identifier",
+            "--init-script /no/such.sql | hotstandby: --init-script names \"file:/no/such.sql\", which is no readable file"})
     void rejectsABadCommandLineWithStatus2BeforeStartingAnything(String commandLine, String expectedMessage) {
         int status = run(commandLine.trim().split("\\s+"));
 

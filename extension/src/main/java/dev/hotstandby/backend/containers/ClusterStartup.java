@@ -49,7 +49,7 @@ final class ClusterStartup {
         }
         startAllAtOnce(nodes, deadline, node -> {
             if (topology.isPrimary(node)) {
-                startPrimary(node, files.nodeConf(node), deadline);
+                startPrimary(node, files.filesFor(node), deadline);
             } else {
                 startStandby(node, topology.upstreamOf(node), deadline);
             }
@@ -110,9 +110,9 @@ final class ClusterStartup {
     }
 
     /** The image's entrypoint runs initdb and our hook, then starts the server with the configuration installed. */
-    private void startPrimary(ContainerNode primary, String nodeConf, long deadline) throws IOException {
+    private void startPrimary(ContainerNode primary, java.util.Map<String, String> nodeFiles, long deadline) throws IOException {
         primary.container().start();
-        int installed = configExchange.installConfiguration(primary, nodeConf, deadline);
+        int installed = configExchange.installConfiguration(primary, nodeFiles, deadline);
         primary.awaitLine(READY, installed, deadline, "the server's start after initialisation");
         primary.awaitConnectable(remaining(deadline));
     }

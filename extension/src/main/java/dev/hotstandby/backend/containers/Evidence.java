@@ -15,7 +15,7 @@ import java.util.List;
  * laid out as every backend keeps evidence ({@link EvidenceRoot#keptClusterDirectory}).
  */
 final class Evidence {
-    private static final List<String> CONFIG_FILES = List.of("postgresql.conf", "pg_hba.conf", "node.conf",
+    private static final List<String> CONFIG_FILES = List.of("postgresql.conf", "pg_hba.conf", "node.conf", "user.conf",
             "postgresql.auto.conf", "standby.conf", "recovery.conf");
 
     private Evidence() {

@@ -40,11 +40,11 @@ final class PrimaryConfigExchange {
     }
 
     /**
-     * Waits for initdb inside the started primary's container, answers its hook (with {@code nodeConf}
-     * as the engine renders it), and returns the index of the log line saying the configuration is
+     * Waits for initdb inside the started primary's container, answers its hook (with {@code nodeFiles},
+     * node.conf and user.conf as the engine renders them), and returns the index of the log line saying the configuration is
      * installed (the server starts after it).
      */
-    int installConfiguration(ContainerNode primary, String nodeConf, long deadline) throws IOException {
+    int installConfiguration(ContainerNode primary, Map<String, String> nodeFiles, long deadline) throws IOException {
         int initdbDone = primary.awaitLine(INITDB_DONE, 0, deadline, "initdb");
         Tar.Contents stock;
         try (InputStream archive = client.copyArchiveFromContainerCmd(primary.containerId(), EXCHANGE + "/stock").exec()) {
@@ -55,7 +55,8 @@ final class PrimaryConfigExchange {
         rendered.put("rendered/postgresql.conf", text(ConfigFiles.packaged().postgresqlConf(lines(stock.file("postgresql.conf")))));
         rendered.put("rendered/pg_hba.conf", text(NodeSettings.pgHbaConf(lines(stock.file("pg_hba.conf")), shared.subnets(),
                 dockerHostIsRemote())));
-        rendered.put("rendered/node.conf", nodeConf.getBytes(StandardCharsets.UTF_8));
+        // node.conf and user.conf: the engine's files of a primary
+        nodeFiles.forEach((name, content) -> rendered.put("rendered/node/" + name, content.getBytes(StandardCharsets.UTF_8)));
         rendered.put("rendered/ready", new byte[0]); // last: the hook waits for it
         client.copyArchiveToContainerCmd(primary.containerId()).withRemotePath(EXCHANGE)
                 .withTarInputStream(new ByteArrayInputStream(Tar.of(rendered, Tar.Owner.ROOT, 0644))).exec();

@@ -22,7 +22,7 @@ final class LiveCopy {
     private static final Set<String> EMPTIED = Set.of("pg_wal", "pg_stat_tmp", "pg_replslot", "pg_dynshmem", "pg_notify",
             "pg_serial", "pg_snapshots", "pg_subtrans");
     private static final Set<String> SKIPPED = Set.of("postmaster.pid", "postmaster.opts", "pg_internal.init",
-            "backup_label", "tablespace_map", "standby.signal", "recovery.signal", "current_logfiles", "node.conf",
+            "backup_label", "tablespace_map", "standby.signal", "recovery.signal", "current_logfiles", "node.conf", "user.conf",
             "standby.conf", "recovery.conf");
 
     private LiveCopy() {

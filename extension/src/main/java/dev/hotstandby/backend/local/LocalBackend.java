@@ -27,7 +27,8 @@ public final class LocalBackend implements ClusterBackend {
         PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
         Ownership.reapAbandoned(workspace);
         PortReservations ports = new PortReservations(workspace.ports());
-        Template template = new TemplateCache(workspace).obtain(binaries, ports);
+        Template template = new TemplateCache(workspace).obtain(binaries, ports,
+                spec.settings().recordedInControlFile());
         for (int attempt = 1; ; attempt++) {
             try {
                 return EngineCluster.start(LocalCluster.create(spec, binaries, template, workspace, ports));

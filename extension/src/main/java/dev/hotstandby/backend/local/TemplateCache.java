@@ -37,18 +37,33 @@ final class TemplateCache {
     }
 
     Template obtain(PostgresBinaries binaries, PortReservations ports) {
+        return obtain(binaries, ports, Map.of());
+    }
+
+    /**
+     * {@code recorded}: the test's values of the settings pg_control records and a standby checks
+     * at its start (max_connections and the like). A cold copy of a template started with lower
+     * values would refuse to run as a standby ("insufficient parameter settings"), so a template
+     * is made, and kept, per set of such values.
+     */
+    Template obtain(PostgresBinaries binaries, PortReservations ports, Map<String, String> recorded) {
+        List<String> recordedLines = recorded.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(setting -> ReplicationSettings.line(setting.getKey(), setting.getValue(),
+                        "the test's value, recorded in pg_control for the standbys copied from this template"))
+                .toList();
         // Short on purpose: the template's socket path must stay under the 107 bytes Unix allows.
-        String key = "pg" + binaries.major() + "-" + shortHash(binaries.key() + configs.fingerprint() + FORMAT);
+        String key = "pg" + binaries.major() + "-" + shortHash(binaries.key() + configs.fingerprint() + FORMAT
+                + (recordedLines.isEmpty() ? "" : String.join("\n", recordedLines)));
         return MADE.computeIfAbsent(key, k -> FileLocks.withLock(workspace.templates().resolve(key + ".lock"), () -> {
             Path dir = workspace.templates().resolve(key);
             if (!Files.isDirectory(dir.resolve("data"))) {
-                make(binaries, dir, ports);
+                make(binaries, dir, ports, recordedLines);
             }
             return new Template(dir.resolve("data"));
         }));
     }
 
-    private void make(PostgresBinaries binaries, Path target, PortReservations ports) {
+    private void make(PostgresBinaries binaries, Path target, PortReservations ports, List<String> recordedLines) {
         Path partial = target.resolveSibling(target.getFileName() + ".partial");
         Trees.delete(partial);
         Trees.delete(target);
@@ -56,7 +71,7 @@ final class TemplateCache {
             Workspace.privateDir(partial);
             initdb(binaries, partial.resolve("data"));
             applyConfigs(partial.resolve("data"));
-            startOnceAndStop(binaries, partial, ports);
+            startOnceAndStop(binaries, partial, ports, recordedLines);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             Trees.delete(partial);
@@ -98,12 +113,14 @@ final class TemplateCache {
      * One start with the final settings records them in pg_control, so a cold copy can serve as a
      * standby without "insufficient parameter settings"; the fast stop leaves a clean checkpoint.
      */
-    private static void startOnceAndStop(PostgresBinaries binaries, Path home, PortReservations ports) throws IOException {
+    private static void startOnceAndStop(PostgresBinaries binaries, Path home, PortReservations ports,
+                                         List<String> recordedLines) throws IOException {
         try (PortReservations.Port port = ports.reserve()) {
             Path sockets = Workspace.privateDir(home.resolve("s"));
             LocalNode node = new LocalNode("template", home, binaries, port, sockets, home.resolve("archive"));
             List<String> conf = new java.util.ArrayList<>(node.identitySettings());
             conf.add(ReplicationSettings.line("listen_addresses", "''", "no TCP while the template is made"));
+            conf.addAll(recordedLines);
             node.writeDataFile("node.conf", String.join("\n", conf) + "\n");
             try {
                 node.startAndAwaitReady(Duration.ofSeconds(120));

@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class MachineEvidence {
     private static final List<String> CONFIG_FILES = List.of("postgresql.conf", "postgresql.conf.stock", "pg_hba.conf",
-            "pg_hba.conf.stock", "node.conf", "postgresql.auto.conf", "standby.conf", "recovery.conf");
+            "pg_hba.conf.stock", "node.conf", "user.conf", "postgresql.auto.conf", "standby.conf", "recovery.conf");
 
     private MachineEvidence() {
     }

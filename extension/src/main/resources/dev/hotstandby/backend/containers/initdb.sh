@@ -3,7 +3,7 @@
 # temporary server listens on the Unix socket only. Hands initdb's own postgresql.conf and
 # pg_hba.conf to hotstandby, which applies the repository's configs/ to them (so the stock files of
 # whatever major this image runs get exactly the repository's additions) and sends them back with
-# this node's identity (node.conf); installs them; and stores the superuser's password as a SCRAM
+# this node's identity (node.conf) and the test's settings (user.conf); installs them; and stores the superuser's password as a SCRAM
 # verifier, which the rules in pg_hba.conf require (majors before 14 would store md5).
 set -euo pipefail
 
@@ -20,7 +20,7 @@ until [ -e "$exchange/rendered/ready" ]; do
 	fi
 	sleep 0.02
 done
-cp "$exchange/rendered/postgresql.conf" "$exchange/rendered/pg_hba.conf" "$exchange/rendered/node.conf" "$PGDATA/"
+cp "$exchange/rendered/postgresql.conf" "$exchange/rendered/pg_hba.conf" "$exchange"/rendered/node/* "$PGDATA/"
 
 psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "${POSTGRES_USER:-postgres}" --dbname postgres \
 	--set password="$POSTGRES_PASSWORD" <<'SQL'
