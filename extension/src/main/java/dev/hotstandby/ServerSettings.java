@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -243,6 +244,14 @@ public record ServerSettings(Map<String, String> everyNode, Map<String, String> 
             settings.forEach((name, value) -> lowered.put(key(name), value == null ? null : value.trim()));
         }
         return lowered;
+    }
+
+    /**
+     * Why a parameter is hotstandby's own and what controls it instead, for every check that refuses it
+     * (settings before start, {@code PostgresCluster.set} at run time); empty for any other parameter.
+     */
+    public static Optional<String> controlledBy(String name) {
+        return Optional.ofNullable(OWNED.get(key(name)));
     }
 
     private static Map<String, String> ownedSettings() {

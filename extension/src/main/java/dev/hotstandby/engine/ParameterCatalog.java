@@ -1,6 +1,7 @@
 package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ServerSettings;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,7 +56,6 @@ public final class ParameterCatalog {
             "ssl_library", "wal_block_size", "wal_segment_size");
 
     /** What hotstandby sets on every node itself, and what controls each instead. */
-    private static final Map<String, String> LIBRARY_OWNED = libraryOwned();
 
     /** Lower-cased name → its context; sorted, so suggestions come in a stable order. */
     private final Map<String, String> contexts;
@@ -152,7 +152,7 @@ public final class ParameterCatalog {
      * builder option, the backend, the topology); empty for a parameter a test may set.
      */
     public static Optional<String> libraryOwned(String name) {
-        return Optional.ofNullable(LIBRARY_OWNED.get(name.trim().toLowerCase(Locale.ROOT)));
+        return ServerSettings.controlledBy(name).map(why -> name.trim() + " is hotstandby's own: " + why);
     }
 
     /**
@@ -226,26 +226,5 @@ public final class ParameterCatalog {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    private static Map<String, String> libraryOwned() {
-        Map<String, String> owned = new LinkedHashMap<>();
-        String backend = " is set by the backend for each node (how the test JVM and the other nodes reach it)";
-        owned.put("port", "port" + backend + "; read it with PostgresNode.port()");
-        owned.put("listen_addresses", "listen_addresses" + backend);
-        owned.put("unix_socket_directories", "unix_socket_directories" + backend);
-        String topology = " is set by the topology (upstreams() on the builder, @PostgresStandbyCluster(upstreams)),"
-                + " and promote() and rejoin() rewrite it";
-        owned.put("primary_conninfo", "primary_conninfo" + topology);
-        owned.put("primary_slot_name", "primary_slot_name" + topology + "; replicationSlots() turns slots on");
-        owned.put("synchronous_standby_names", "synchronous_standby_names is set by synchronous() and quorum()"
-                + " on the builder (@PostgresStandbyCluster(synchronous, quorum))");
-        String archiving = " is set by archiving() on the builder (@PostgresStandbyCluster(archiving)),"
-                + " into the cluster's own archive";
-        owned.put("archive_command", "archive_command" + archiving);
-        owned.put("restore_command", "restore_command" + archiving);
-        owned.put("cluster_name", "cluster_name is the node's name (primary, standby-<index>),"
-                + " which standbys also stream under as application_name");
-        return Map.copyOf(owned);
     }
 }

@@ -159,14 +159,14 @@ class RuntimeSettingsTest {
         PostgresNode standby = cluster.standby(0);
         assertThatThrownBy(() -> cluster.set(cluster.primary(), "port", "5433"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("set(primary, port): port is set by the backend for each node (how the test JVM and the"
-                        + " other nodes reach it); read it with PostgresNode.port(); set() does not change it");
+                .hasMessage("set(primary, port): port is hotstandby's own: each node gets a free port of its own;"
+                        + " read it from PostgresNode.port(); set() does not change it");
         assertThatThrownBy(() -> cluster.set(standby, "primary_conninfo", "host=elsewhere"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("set(standby-0, primary_conninfo): primary_conninfo is set by the topology (upstreams() on the"
-                        + " builder, @PostgresStandbyCluster(upstreams)), and promote() and rejoin() rewrite it; set() does not change it");
+                .hasMessage("set(standby-0, primary_conninfo): primary_conninfo is hotstandby's own: the topology decides"
+                        + " whom a standby streams from: use upstreams = {...}; set() does not change it");
         assertThatThrownBy(() -> cluster.set(cluster.primary(), "synchronous_standby_names", "*"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("synchronous() and quorum()");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("use synchronous = true and quorum");
         assertThatThrownBy(() -> cluster.set(standby, "server_version", "99"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("set(standby-0, server_version): server_version is read-only (context internal: fixed when"

@@ -58,8 +58,8 @@ class ParameterCatalogTest {
         assertThatThrownBy(() -> catalog.requireSettable(List.of("work_mem", "work_men", "port"), "@PostgresStandbyCluster on [OrdersIT]"))
                 .isInstanceOf(ClusterConfigurationException.class)
                 .hasMessage("@PostgresStandbyCluster on [OrdersIT]: \"work_men\" is not a parameter of PostgreSQL 15 (test);"
-                        + " did you mean \"work_mem\"?; port is set by the backend for each node (how the test JVM and"
-                        + " the other nodes reach it); read it with PostgresNode.port()");
+                        + " did you mean \"work_mem\"?; port is hotstandby's own: each node gets a free port of its own;"
+                        + " read it from PostgresNode.port()");
         catalog.requireSettable(List.of("work_mem", "DateStyle"), "owner");
     }
 

@@ -62,6 +62,14 @@ class BadSettingsTest {
     }
 
     @Test
+    void unknownNameSaysWhichItResembles() {
+        assertClassFails(MisspeltName.class, ExtensionConfigurationException.class,
+                "@PostgresStandbyCluster on [MisspeltName]: \"max_standby_streaming_dealy\" is not a parameter of PostgreSQL");
+        assertClassFails(MisspeltName.class, ExtensionConfigurationException.class,
+                "did you mean \"max_standby_streaming_delay\"?");
+    }
+
+    @Test
     void librarySettingNamesTheAttributeThatControlsIt() {
         assertClassFails(OwnsPort.class, ExtensionConfigurationException.class,
                 "settings must not set port: hotstandby sets it itself; each node gets a free port of its own");
@@ -158,6 +166,13 @@ class BadSettingsTest {
 
     @PostgresStandbyCluster(settings = "port=5433")
     static class OwnsPort {
+        @Test
+        void test() {
+        }
+    }
+
+    @PostgresStandbyCluster(standbySettings = "max_standby_streaming_dealy=0")
+    static class MisspeltName {
         @Test
         void test() {
         }

@@ -25,6 +25,8 @@ public final class LocalBackend implements ClusterBackend {
     public RunningCluster start(ClusterSpec spec) {
         Workspace workspace = Workspace.get();
         PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
+        // unknown names, with "did you mean", before anything starts: the binaries list every parameter
+        DescribeConfig.catalog(binaries).requireSettable(spec.settings().names(), spec.owner());
         Ownership.reapAbandoned(workspace);
         PortReservations ports = new PortReservations(workspace.ports());
         Template template = new TemplateCache(workspace).obtain(binaries, ports,
