@@ -1,0 +1,3 @@
+-- FlywayMigrationTest: the second migration
+ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+INSERT INTO orders (id) VALUES (1);
