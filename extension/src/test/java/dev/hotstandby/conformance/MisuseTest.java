@@ -1,10 +1,8 @@
 package dev.hotstandby.conformance;
 
-import static dev.hotstandby.conformance.Sql.PATIENCE;
+import static dev.hotstandby.conformance.Sql.assertTwoStandbysStillReplicate;
 import static dev.hotstandby.conformance.Sql.assumeDisconnectWorks;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
-import static dev.hotstandby.conformance.Sql.count;
-import static dev.hotstandby.conformance.Sql.execute;
 import static dev.hotstandby.conformance.Sql.major;
 import static dev.hotstandby.conformance.Sql.single;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,13 +31,7 @@ class MisuseTest {
 
     @AfterEach
     void clusterStillReplicates(PostgresCluster cluster) throws Exception {
-        String table = "still_fine_" + CHECKS.incrementAndGet();
-        execute(cluster.primary(), "CREATE TABLE " + table + " (val int)", "INSERT INTO " + table + " VALUES (1)");
-        cluster.awaitReplication(PATIENCE);
-        for (PostgresNode standby : cluster.standbys()) {
-            assertThat(count(standby, table)).as(standby.name()).isEqualTo(1);
-        }
-        awaitStreamingFrom(cluster.primary(), "standby-0:streaming,standby-1:streaming");
+        assertTwoStandbysStillReplicate(cluster, "still_fine_" + CHECKS.incrementAndGet());
     }
 
     @Test

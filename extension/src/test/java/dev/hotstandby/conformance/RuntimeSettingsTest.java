@@ -1,6 +1,7 @@
 package dev.hotstandby.conformance;
 
 import static dev.hotstandby.conformance.Sql.PATIENCE;
+import static dev.hotstandby.conformance.Sql.assertTwoStandbysStillReplicate;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
 import static dev.hotstandby.conformance.Sql.count;
 import static dev.hotstandby.conformance.Sql.execute;
@@ -30,13 +31,7 @@ class RuntimeSettingsTest {
 
     @AfterEach
     void clusterStillReplicates(PostgresCluster cluster) throws Exception {
-        String table = "after_settings_" + CHECKS.incrementAndGet();
-        execute(cluster.primary(), "CREATE TABLE " + table + " (val int)", "INSERT INTO " + table + " VALUES (1)");
-        cluster.awaitReplication(PATIENCE);
-        for (PostgresNode standby : cluster.standbys()) {
-            assertThat(count(standby, table)).as(standby.name()).isEqualTo(1);
-        }
-        awaitStreamingFrom(cluster.primary(), "standby-0:streaming,standby-1:streaming");
+        assertTwoStandbysStillReplicate(cluster, "after_settings_" + CHECKS.incrementAndGet());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hotstandby.conformance;
 
+import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.ReplicatedRow;
 import java.sql.Connection;
@@ -87,6 +88,19 @@ final class Sql {
     }
 
     /** Waits until {@link #streamingFrom} shows {@code expected}: a (re)started standby first shows "catchup". */
+    /**
+     * What a test that shares its class's cluster checks after itself: a new table reaches every
+     * standby, and both standbys of a two-standby cluster stream from the primary again.
+     */
+    static void assertTwoStandbysStillReplicate(PostgresCluster cluster, String table) throws SQLException {
+        execute(cluster.primary(), "CREATE TABLE " + table + " (val int)", "INSERT INTO " + table + " VALUES (1)");
+        cluster.awaitReplication(PATIENCE);
+        for (PostgresNode standby : cluster.standbys()) {
+            org.assertj.core.api.Assertions.assertThat(count(standby, table)).as(standby.name()).isEqualTo(1);
+        }
+        awaitStreamingFrom(cluster.primary(), "standby-0:streaming,standby-1:streaming");
+    }
+
     static void awaitStreamingFrom(PostgresNode node, String expected) {
         ReplicatedRow.on(node).within(PATIENCE).awaitValue("SELECT string_agg(application_name || ':' || state, ','"
                 + " ORDER BY application_name) FROM pg_stat_replication", expected);
