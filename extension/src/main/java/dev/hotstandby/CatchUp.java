@@ -26,7 +26,7 @@ final class CatchUp {
             throw new ReplicationTimeoutException("Cannot read the WAL position of " + primary.name() + ": " + e.getMessage());
         }
         for (PostgresNode standby : standbys) {
-            Waits.until(standby.name() + " replays up to " + target, Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())),
+            Waits.until(standby.name() + " replays up to " + target, Waits.remaining(deadline),
                     () -> {
                         Lsn replayed = replayedOrNull(standby);
                         return replayed != null && replayed.isAtLeast(target);

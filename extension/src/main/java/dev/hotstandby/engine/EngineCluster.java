@@ -2,7 +2,6 @@ package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,13 +52,13 @@ public final class EngineCluster implements RunningCluster {
                 cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
             }
             cluster.contract.await(cluster.topology.standbys(),
-                    Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+                    Waits.remaining(deadline));
             ApplicationSetup application = new ApplicationSetup(cluster.spec.application());
             if (application.hasWork()) {
                 application.run(cluster.topology.primary(), backend.password());
                 // the init scripts' changes are on every standby before the first test
                 cluster.contract.awaitReplayed(cluster.topology.standbys(),
-                        Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+                        Waits.remaining(deadline));
             }
             return cluster;
         } catch (RuntimeException | Error failure) {

@@ -10,7 +10,8 @@ import dev.hotstandby.config.ReplicationSettings;
 public final class Slots {
     private final boolean enabled;
 
-    Slots(boolean enabled) {
+    /** {@code enabled}: the spec's replicationSlots; otherwise {@link #ensure} does nothing. */
+    public Slots(boolean enabled) {
         this.enabled = enabled;
     }
 

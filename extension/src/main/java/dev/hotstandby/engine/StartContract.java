@@ -22,9 +22,9 @@ final class StartContract {
     void await(List<BackendNode> standbys, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (BackendNode standby : standbys) {
-            awaitStreaming(standby, remaining(deadline));
+            awaitStreaming(standby, Waits.remaining(deadline));
         }
-        awaitReplayed(standbys, remaining(deadline));
+        awaitReplayed(standbys, Waits.remaining(deadline));
     }
 
     /** Every one of {@code standbys} has replayed the primary's WAL as of now. */
@@ -33,7 +33,7 @@ final class StartContract {
         BackendNode primary = topology.primary();
         Lsn target = Lsn.parse(Sql.single(primary, "SELECT pg_current_wal_flush_lsn()::text"));
         for (BackendNode standby : standbys) {
-            Waits.until(standby.name() + " replays " + primary.name() + "'s WAL up to " + target, remaining(deadline),
+            Waits.until(standby.name() + " replays " + primary.name() + "'s WAL up to " + target, Waits.remaining(deadline),
                     () -> {
                         String replayed = standby.query("SELECT pg_last_wal_replay_lsn()::text");
                         return replayed != null && Lsn.parse(replayed).isAtLeast(target);
@@ -46,7 +46,7 @@ final class StartContract {
     void awaitStreaming(BackendNode standby, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         BackendNode upstream = topology.upstreamOf(standby);
-        Waits.until(standby.name() + "'s WAL receiver streams from " + upstream.name(), remaining(deadline),
+        Waits.until(standby.name() + "'s WAL receiver streams from " + upstream.name(), Waits.remaining(deadline),
                 () -> "streaming".equals(standby.query("SELECT status FROM pg_stat_wal_receiver")),
                 () -> "its WAL receiver: " + describe(Sql.single(standby, "SELECT status FROM pg_stat_wal_receiver"))
                         + "\n" + String.join("\n", standby.logTail(15)));
@@ -55,7 +55,7 @@ final class StartContract {
         String listed = "SELECT count(*) FROM pg_stat_replication WHERE application_name = " + Sql.literal(standby.name())
                 + " AND state = 'streaming'" + (candidate ? " AND sync_priority > 0" : "");
         Waits.until(upstream.name() + " lists " + standby.name() + " as streaming" + (candidate ? " synchronous candidate" : "")
-                        + " in pg_stat_replication", remaining(deadline),
+                        + " in pg_stat_replication", Waits.remaining(deadline),
                 () -> "1".equals(upstream.query(listed)),
                 () -> "pg_stat_replication on " + upstream.name() + ": " + Sql.single(upstream,
                         "SELECT coalesce(string_agg(application_name || ' ' || state || ' ' || sync_state, ', '), 'empty')"
@@ -65,9 +65,5 @@ final class StartContract {
 
     private static String describe(String status) {
         return status == null ? "not running" : status;
-    }
-
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
     }
 }

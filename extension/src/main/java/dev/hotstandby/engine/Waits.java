@@ -58,6 +58,11 @@ public final class Waits {
         }
     }
 
+    /** What is left of a deadline taken from {@link System#nanoTime()}, never less than 1 ms (Awaitility needs a bound). */
+    public static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+
     private static String safely(Supplier<String> state) {
         try {
             return state.get();

@@ -5,8 +5,8 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Topology;
+import dev.hotstandby.engine.Waits;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -114,17 +114,13 @@ final class ClusterStartup {
         primary.container().start();
         int installed = configExchange.installConfiguration(primary, nodeFiles, deadline);
         primary.awaitLine(READY, installed, deadline, "the server's start after initialisation");
-        primary.awaitConnectable(remaining(deadline));
+        primary.awaitConnectable(Waits.remaining(deadline));
     }
 
     private void startStandby(ContainerNode standby, BackendNode upstream, long deadline) {
         standby.container().start();
         standby.awaitLine(READY, 0, deadline, "its start (a base backup of " + upstream.name()
                 + " over the network, then recovery)");
-        standby.awaitConnectable(remaining(deadline));
-    }
-
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+        standby.awaitConnectable(Waits.remaining(deadline));
     }
 }

@@ -2,8 +2,8 @@ package dev.hotstandby.backend.machines;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.NodeFiles;
+import dev.hotstandby.engine.Slots;
 import dev.hotstandby.engine.Sql;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,12 +70,7 @@ final class ClusterBoot {
      */
     void bootStandby(MachineNode standby, MachineNode upstream) {
         writePasswordFiles(standby);
-        if (spec.replication().replicationSlots()) {
-            // idempotent, as the engine's own ensure after boot
-            String slot = Sql.literal(ReplicationSettings.slotName(standby.name()));
-            Sql.single(upstream, "SELECT count(pg_create_physical_replication_slot(" + slot + ", true)) FROM (SELECT 1) once"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + slot + ")");
-        }
+        new Slots(spec.replication().replicationSlots()).ensure(upstream, standby);
         baseBackup(standby, upstream);
         files.configure(standby);
         standby.startServer(spec.startTimeout());
