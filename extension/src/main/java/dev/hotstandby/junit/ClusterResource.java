@@ -8,7 +8,7 @@ import java.util.Optional;
  * is done, and {@link #close()} decides from the {@link CleanupMode} whether the data and logs stay.
  * Without a cluster when the backend cannot run here: then it holds the reason its tests are skipped.
  */
-final class ClusterResource implements AutoCloseable {
+final class ClusterResource implements ClosedWithStore {
     private final PostgresCluster cluster;
     private final String unavailable;
     private final CleanupMode cleanup;
@@ -57,6 +57,7 @@ final class ClusterResource implements AutoCloseable {
 
     @Override
     public void close() {
+        RunningClusters.unregister(this);
         if (cluster == null) {
             return;
         }

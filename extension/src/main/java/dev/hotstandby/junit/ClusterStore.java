@@ -21,7 +21,8 @@ final class ClusterStore {
     static ClusterResource resource(ExtensionContext context) {
         ExtensionContext owner = ownerOf(context).orElseThrow(() -> new ExtensionConfigurationException(
                 "PostgresStandbyClusterExtension needs @PostgresStandbyCluster on the test class or an enclosing class"));
-        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(ClusterResource.class, key -> ClusterStart.start(owner),
+        return owner.getStore(NAMESPACE).getOrComputeIfAbsent(ClusterResource.class,
+                key -> RunningClusters.register(owner.getRequiredTestClass(), ClusterStart.start(owner)),
                 ClusterResource.class);
     }
 

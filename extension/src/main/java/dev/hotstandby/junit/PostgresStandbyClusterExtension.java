@@ -21,7 +21,9 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
@@ -34,7 +36,7 @@ import org.opentest4j.TestAbortedException;
  */
 final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestInstancePostProcessor,
         BeforeEachCallback, AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler,
-        LifecycleMethodExecutionExceptionHandler, InvocationInterceptor {
+        LifecycleMethodExecutionExceptionHandler, InvocationInterceptor, TestInstancePreConstructCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -42,6 +44,16 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
         if (available(context)) {
             injectFields(context, null, field -> Modifier.isStatic(field.getModifiers()), context);
         }
+    }
+
+    /**
+     * Before any extension sees the instance, also with {@code PER_CLASS} lifecycle: an integration
+     * that loads its fixture while post-processing it (Spring's application context) finds the
+     * cluster in {@link RunningClusters}, whichever extension was registered first.
+     */
+    @Override
+    public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+        ClusterStore.resource(context);
     }
 
     @Override
@@ -207,8 +219,16 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
             PinnedPrimaries.remember(scope, point, cluster.primary());
         }
         if (value instanceof Connection connection) {
-            scope.getStore(ClusterStore.NAMESPACE).put(new Object(), (AutoCloseable) connection::close);
+            scope.getStore(ClusterStore.NAMESPACE).put(new Object(), (ClosedWithStore) () -> closeQuietly(connection));
         }
         return value;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException alreadyBroken) {
+            // a connection the test broke (or a server it stopped) has nothing left to release
+        }
     }
 }

@@ -1,0 +1,61 @@
+package dev.hotstandby.spring;
+
+import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.PostgresNode;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.autoconfigure.container.ContainerImageMetadata;
+
+/**
+ * The cluster's beans: the {@link PostgresCluster}, one {@code standby<i>DataSource} per standby
+ * (never a default candidate, so it never replaces the primary), and the connection details
+ * Boot's auto-configured DataSource is built from.
+ */
+final class ClusterBeans {
+    static final String CLUSTER = "postgresCluster";
+    static final String CONNECTION_DETAILS = "hotstandbyJdbcConnectionDetails";
+
+    private ClusterBeans() {
+    }
+
+    static String standbyDataSource(int index) {
+        return "standby" + index + "DataSource";
+    }
+
+    static void register(BeanDefinitionRegistry registry, ClassLoader classLoader, PostgresCluster cluster,
+                         PrimaryDataSourceMode mode) {
+        registry.registerBeanDefinition(CLUSTER, definition(PostgresCluster.class, () -> cluster));
+        List<PostgresNode> standbys = cluster.standbys();
+        for (int index = 0; index < standbys.size(); index++) {
+            PostgresNode standby = standbys.get(index);
+            RootBeanDefinition dataSource = definition(DataSource.class, standby::dataSource);
+            dataSource.setDefaultCandidate(false);
+            registry.registerBeanDefinition(standbyDataSource(index), dataSource);
+        }
+        if (mode != PrimaryDataSourceMode.NONE) {
+            PrimaryConnectionDetails.type(classLoader).ifPresent(type -> {
+                String url = mode == PrimaryDataSourceMode.MULTIHOST
+                        ? cluster.multiHostJdbcUrl() + "?targetServerType=primary" : cluster.primary().jdbcUrl();
+                PostgresNode primary = cluster.primary();
+                Object details = PrimaryConnectionDetails.create(type, url, primary.username(), primary.password());
+                RootBeanDefinition definition = definition(type, () -> details);
+                // what Boot's test slices look for to keep a DataSource made for tests (Replace.NON_TEST)
+                new ContainerImageMetadata("hotstandby " + cluster.spec().backend().name().toLowerCase(Locale.ROOT))
+                        .addTo(definition);
+                registry.registerBeanDefinition(CONNECTION_DETAILS, definition);
+            });
+        }
+    }
+
+    /** The cluster owns what the beans hold: the context must not close any of it. */
+    private static <T> RootBeanDefinition definition(Class<T> type, Supplier<?> instance) {
+        RootBeanDefinition definition = new RootBeanDefinition(type);
+        definition.setInstanceSupplier(instance);
+        definition.setDestroyMethodName("");
+        return definition;
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Spring Boot glue for {@code @PostgresStandbyCluster}, registered through Spring's
+ * {@code META-INF/spring.factories}: a test class with the annotation and a Spring test context
+ * gets the cluster as its DataSources, beans and {@code hotstandby.*} properties. Nothing here is
+ * called directly; see the README's "Spring Boot" section.
+ */
+package dev.hotstandby.spring;

@@ -1,0 +1,4 @@
+package dev.hotstandby.spring.sample;
+
+public record Customer(long id, String name) {
+}

@@ -1,0 +1,88 @@
+package dev.hotstandby.spring.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.PostgresNode;
+import dev.hotstandby.junit.PostgresStandbyCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sample 3: the primary dies and its standby is promoted while the service keeps taking writes.
+ * The application is configured as it would be in production for a failover: its primary pool on
+ * pgjdbc's multi-host URL with {@code targetServerType=primary} ({@code hotstandby.datasource=none}
+ * leaves {@code spring.datasource.url} to the application), so HikariCP's new connections find
+ * whichever node is the primary now. Synchronous replication makes every acknowledged write safe.
+ */
+@CustomerApplicationTest
+@org.springframework.test.context.TestPropertySource(properties = {
+        "hotstandby.datasource=none",
+        "spring.datasource.url=${hotstandby.multihost-url}?targetServerType=primary",
+        "spring.datasource.username=${hotstandby.username}",
+        "spring.datasource.password=${hotstandby.password}",
+        "spring.datasource.hikari.connection-timeout=2000"})
+@PostgresStandbyCluster(standbys = 1, synchronous = true, database = "shop", username = "shop")
+class FailoverTest {
+    @Autowired
+    CustomerService customers;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    PlatformTransactionManager transactions;
+    @Autowired
+    PostgresCluster cluster;
+
+    @Test
+    void theServiceSurvivesAFailoverWithoutLosingAnAcknowledgedWrite() throws Exception {
+        List<Long> acknowledged = new CopyOnWriteArrayList<>();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writing = writer.submit(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    acknowledged.add(customers.create("customer " + i).id());
+                } catch (DataAccessException refused) {
+                    failed.incrementAndGet();
+                }
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 20);
+            PostgresNode formerPrimary = cluster.primary();
+            cluster.kill(formerPrimary);
+            PostgresNode promoted = cluster.promote(cluster.standby(0));
+            int beforeRecovery = acknowledged.size();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeRecovery + 20);
+            stop.set(true);
+            writing.get(30, TimeUnit.SECONDS);
+
+            System.out.printf("failover sample: %d writes acknowledged, %d refused during the switch%n",
+                    acknowledged.size(), failed.get());
+            List<Long> onThePromotedNode = JdbcClient.create(promoted.dataSource())
+                    .sql("SELECT id FROM customer").query(Long.class).list();
+            assertThat(onThePromotedNode).containsAll(acknowledged);
+            Servers writtenOn = new TransactionTemplate(transactions).execute(status -> Servers.current(jdbc));
+            assertThat(writtenOn).isEqualTo(new Servers(promoted.name(), false));
+        } finally {
+            stop.set(true);
+            writer.shutdownNow();
+        }
+    }
+}
