@@ -11,6 +11,7 @@ import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Sql;
 import dev.hotstandby.engine.Topology;
+import dev.hotstandby.engine.Trees;
 import dev.hotstandby.engine.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -215,9 +215,9 @@ final class LocalNode implements BackendNode {
     }
 
     /**
-     * A killed postmaster leaves its shared memory segments (System V and /dev/shm) behind; only
-     * the next start of the same data directory removes them. Before that directory is deleted,
-     * that start happens here, followed by an immediate shutdown.
+     * A killed postmaster leaves its System V segment behind ({@link #crash()} removes the
+     * /dev/shm ones); only the next start of the same data directory removes it. Before that
+     * directory is deleted, that start happens here, followed by an immediate shutdown.
      */
     void releaseSharedMemoryOfACrash(Duration timeout) {
         if (!crashed) {
@@ -255,12 +255,14 @@ final class LocalNode implements BackendNode {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
+        CrashedSharedMemory sharedMemory = CrashedSharedMemory.of(process.toHandle(), children);
         crashed = true;
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);
         Waits.until(name + "'s server processes exit after the kill", Duration.ofSeconds(30),
                 () -> children.stream().noneMatch(ProcessHandle::isAlive),
                 () -> "still alive: " + children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+        sharedMemory.remove();
     }
 
     /** Spawns the server and returns once it accepts connections; a server that exits fails at once. */
