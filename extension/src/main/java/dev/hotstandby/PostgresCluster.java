@@ -252,6 +252,48 @@ public final class PostgresCluster implements AutoCloseable {
         conditions.disconnected(standby, false);
     }
 
+    /**
+     * Adds latency to a standby's replication link, {@code oneWay} in each direction: with
+     * {@code synchronous = true} every commit waits at least a round trip; {@code Duration.ZERO}
+     * removes it. The delay stays with the standby's link across a failover. Local backend only so far.
+     */
+    public synchronized void delayLink(PostgresNode standby, Duration oneWay) {
+        requireLinkOperation(standby, "delayLink");
+        if (oneWay == null || oneWay.isNegative()) {
+            throw new IllegalArgumentException("delayLink(" + standby.name() + "): the delay must not be negative or"
+                    + " null but was " + oneWay + "; Duration.ZERO removes it");
+        }
+        running.delayLink(standby.runtime(), oneWay);
+    }
+
+    /**
+     * Caps a standby's replication link at {@code bytesPerSecond} in each direction; {@code 0}
+     * removes the cap. Local backend only so far.
+     */
+    public synchronized void limitLink(PostgresNode standby, long bytesPerSecond) {
+        requireLinkOperation(standby, "limitLink");
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("limitLink(" + standby.name() + "): bytesPerSecond must not be negative"
+                    + " but was " + bytesPerSecond + "; 0 removes the cap");
+        }
+        running.limitLink(standby.runtime(), bytesPerSecond);
+    }
+
+    /**
+     * Drops a standby's replication connections once, as a reset does; returns once a new WAL
+     * receiver streams (the standby dials again by itself). Local backend only so far.
+     */
+    public synchronized void resetLink(PostgresNode standby) {
+        requireLinkOperation(standby, "resetLink");
+        conditions.requireConnected(standby, "resetLink", "disconnected (disconnect() cut its link)");
+        running.resetLink(standby.runtime());
+    }
+
+    private void requireLinkOperation(PostgresNode standby, String operation) {
+        conditions.requireStandby(standby, operation);
+        conditions.requireRunning(standby, operation);
+    }
+
     /** Every node in pgjdbc's multi-host syntax, for {@code targetServerType=primary} or {@code preferSecondary}. */
     public String multiHostJdbcUrl() {
         return multiHostJdbcUrl(spec.application().database());

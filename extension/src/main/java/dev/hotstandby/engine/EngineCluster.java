@@ -28,7 +28,7 @@ public final class EngineCluster implements RunningCluster {
         this.spec = backend.spec();
         this.backend = backend;
         this.topology = Topology.initial(spec, backend.nodes());
-        this.files = new NodeFiles(spec, topology, backend.replicationUser());
+        this.files = new NodeFiles(spec, topology, backend.replicationUser(), backend::linkAddress);
         this.slots = new Slots(spec.replication().replicationSlots());
         this.contract = new StartContract(spec, topology);
         this.failover = new Failover(spec, topology, files, slots);
@@ -128,6 +128,21 @@ public final class EngineCluster implements RunningCluster {
     @Override
     public synchronized void reconnect(NodeRuntime standby) {
         links.reconnect(backendNode(standby));
+    }
+
+    @Override
+    public synchronized void delayLink(NodeRuntime standby, java.time.Duration oneWay) {
+        links.delay(backendNode(standby), oneWay);
+    }
+
+    @Override
+    public synchronized void limitLink(NodeRuntime standby, long bytesPerSecond) {
+        links.limit(backendNode(standby), bytesPerSecond);
+    }
+
+    @Override
+    public synchronized void resetLink(NodeRuntime standby) {
+        links.reset(backendNode(standby));
     }
 
     @Override

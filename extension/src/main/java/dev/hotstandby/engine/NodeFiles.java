@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,10 +32,15 @@ public final class NodeFiles {
     /** Per promoted node, the standby settings it keeps since they need a restart to change: see {@link #userConf}. */
     private final Map<BackendNode, Set<String>> keptStandbySettings = new ConcurrentHashMap<>();
 
-    NodeFiles(ClusterSpec spec, Topology topology, String replicationUser) {
+    /** Where each standby dials its upstream: the backend decides (the local one relays every link). */
+    private final BiFunction<BackendNode, BackendNode, LinkAddress> links;
+
+    NodeFiles(ClusterSpec spec, Topology topology, String replicationUser,
+              BiFunction<BackendNode, BackendNode, LinkAddress> links) {
         this.spec = spec;
         this.topology = topology;
         this.replicationUser = replicationUser;
+        this.links = links;
     }
 
     /**
@@ -88,8 +94,9 @@ public final class NodeFiles {
 
     /** configs/standby.conf (or recovery.conf) pointing {@code standby} at {@code upstream}. */
     public String standbySettings(BackendNode standby, BackendNode upstream) {
+        LinkAddress link = links.apply(standby, upstream);
         return ConfigFiles.packaged().standbySettings(spec.major(), Map.of(
-                "primary_host", upstream.replicationHost(), "primary_port", String.valueOf(upstream.replicationPort()),
+                "primary_host", link.host(), "primary_port", String.valueOf(link.port()),
                 "user", replicationUser, "name", standby.name()));
     }
 

@@ -65,6 +65,11 @@ final class LocalNode implements BackendNode {
         return sockets.toString();
     }
 
+    /** The server's own Unix socket, where a replication link relay delivers. */
+    Path socket() {
+        return sockets.resolve(".s.PGSQL." + port());
+    }
+
     @Override
     public int replicationPort() {
         return port();
@@ -78,7 +83,12 @@ final class LocalNode implements BackendNode {
                         "private (0700) socket directory; standbys stream through it"),
                 ReplicationSettings.line("cluster_name", ReplicationSettings.quote(name), "names the server in ps and in its log"),
                 ReplicationSettings.line("log_line_prefix", ReplicationSettings.quote("%m [%p] " + name + ": "),
-                        "every log line names the node"));
+                        "every log line names the node"),
+                ReplicationSettings.line("wal_sender_timeout", ReplicationSettings.quote("5s"), "disconnect() cuts the"
+                        + " relay a standby streams through, as a network partition: a WAL sender notices after this long"
+                        + " (60 s by default), as on the other backends"),
+                ReplicationSettings.line("wal_receiver_timeout", ReplicationSettings.quote("5s"), "... and a standby's"
+                        + " WAL receiver, then retries every wal_retrieve_retry_interval"));
     }
 
     @Override
