@@ -289,6 +289,32 @@ public final class PostgresCluster implements AutoCloseable {
         running.resetLink(standby.runtime());
     }
 
+    /**
+     * With {@code clientFaults}: the test's and the application's connections to {@code node} hang,
+     * as a network cut makes them (no refusal, no reset: a pool's socket timeout and validation must
+     * cope); new ones hang too. The cluster's own waits still reach the node.
+     */
+    public void cutClients(PostgresNode node) {
+        conditions.requireMember(node, "cutClients");
+        running.cutClients(node.runtime(), true);
+    }
+
+    /** Lets bytes flow again on the connections {@link #cutClients} cut; those that waited carry on. */
+    public void restoreClients(PostgresNode node) {
+        conditions.requireMember(node, "restoreClients");
+        running.cutClients(node.runtime(), false);
+    }
+
+    /** With {@code clientFaults}: {@code oneWay} latency on every connection of the test's to {@code node}; zero removes it. */
+    public void delayClients(PostgresNode node, Duration oneWay) {
+        conditions.requireMember(node, "delayClients");
+        if (oneWay == null || oneWay.isNegative()) {
+            throw new IllegalArgumentException("delayClients(" + node.name() + "): the delay must not be negative or"
+                    + " null but was " + oneWay + "; Duration.ZERO removes it");
+        }
+        running.delayClients(node.runtime(), oneWay);
+    }
+
     private void requireLinkOperation(PostgresNode standby, String operation) {
         conditions.requireStandby(standby, operation);
         conditions.requireRunning(standby, operation);
@@ -370,6 +396,7 @@ public final class PostgresCluster implements AutoCloseable {
         private String database = ApplicationOptions.DEFAULT_DATABASE;
         private String username = ApplicationOptions.SUPERUSER;
         private List<String> initScripts = List.of();
+        private boolean clientFaults;
 
         private Builder() {
         }
@@ -496,6 +523,18 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every handle this cluster gives out ({@code jdbcUrl()}, {@code dataSource()}, injection,
+         * {@code multiHostJdbcUrl()}) reaches its node through a relay of the test JVM, so that
+         * {@link PostgresCluster#cutClients}, {@link PostgresCluster#restoreClients} and
+         * {@link PostgresCluster#delayClients} can make the application's connections hang or slow.
+         * On every backend. The cluster's own waits and diagnostics connect directly.
+         */
+        public Builder clientFaults(boolean clientFaults) {
+            this.clientFaults = clientFaults;
+            return this;
+        }
+
         /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         public Builder describedAs(String owner) {
             this.owner = owner;
@@ -518,7 +557,7 @@ public final class PostgresCluster implements AutoCloseable {
                     archiving, replicationSlots);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
                     overrides).withHosts(hosts).withSettings(settings)
-                    .withApplication(new ApplicationOptions(database, username, initScripts));
+                    .withApplication(new ApplicationOptions(database, username, initScripts, clientFaults));
         }
     }
 }

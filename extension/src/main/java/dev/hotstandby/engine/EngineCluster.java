@@ -22,6 +22,8 @@ public final class EngineCluster implements RunningCluster {
     private final Links links;
     private final RuntimeSettings settings;
     private final List<EngineNode> nodes;
+    /** Null without {@code clientFaults}. */
+    private final ClientRelays clients;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EngineCluster(BackendCluster backend) {
@@ -35,7 +37,8 @@ public final class EngineCluster implements RunningCluster {
         this.rejoin = new Rejoin(spec, backend, topology, files, slots, contract);
         this.links = new Links(spec, backend, topology);
         this.settings = new RuntimeSettings(spec, backend, topology, contract);
-        this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology)).toList();
+        this.clients = spec.application().clientFaults() ? new ClientRelays() : null;
+        this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology, clients)).toList();
     }
 
     /**
@@ -131,6 +134,25 @@ public final class EngineCluster implements RunningCluster {
     }
 
     @Override
+    public void cutClients(NodeRuntime node, boolean cut) {
+        clientFaults(node).cut(cut);
+    }
+
+    @Override
+    public void delayClients(NodeRuntime node, java.time.Duration oneWay) {
+        clientFaults(node).delay(oneWay);
+    }
+
+    private LinkFaults clientFaults(NodeRuntime node) {
+        if (clients == null) {
+            throw new IllegalStateException(spec.owner() + ": the test's connections reach " + node.name()
+                    + " directly; clientFaults = true (builder: clientFaults(true)) routes them through a relay"
+                    + " that cutClients, restoreClients and delayClients act on");
+        }
+        return clients.faultsOf(backendNode(node));
+    }
+
+    @Override
     public synchronized void delayLink(NodeRuntime standby, java.time.Duration oneWay) {
         links.delay(backendNode(standby), oneWay);
     }
@@ -176,6 +198,9 @@ public final class EngineCluster implements RunningCluster {
             return Optional.empty();
         }
         OpenClusters.remove(this);
+        if (clients != null) {
+            clients.close();
+        }
         return backend.close(keepEvidence);
     }
 }

@@ -54,6 +54,12 @@ public interface RunningCluster {
     /** Drops a standby's replication connections once; it dials again by itself. */
     void resetLink(NodeRuntime standby);
 
+    /** With {@code clientFaults}: the test's connections to the node stop moving bytes, or move again. */
+    void cutClients(NodeRuntime node, boolean cut);
+
+    /** With {@code clientFaults}: latency on the test's connections to the node, each way; zero removes it. */
+    void delayClients(NodeRuntime node, java.time.Duration oneWay);
+
     /**
      * {@code ALTER SYSTEM SET name = value} on a running node, then a reload, or a restart where the
      * parameter's context is postmaster; returns once the node shows the value in pg_settings (and a

@@ -123,4 +123,13 @@ class MisuseTest {
         awaitStreamingFrom(cluster.primary(), "standby-0:streaming");
         cluster.start(standby);
     }
+
+    @Test
+    void clientFaultsNeedTheClusterToRelayTheTestsConnections(PostgresCluster cluster) {
+        assertThatThrownBy(() -> cluster.cutClients(cluster.primary()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith(": the test's connections reach primary directly; clientFaults = true (builder:"
+                        + " clientFaults(true)) routes them through a relay that cutClients, restoreClients and"
+                        + " delayClients act on");
+    }
 }

@@ -1,6 +1,8 @@
 package dev.hotstandby.backend.local;
 
 import dev.hotstandby.engine.LinkAddress;
+import dev.hotstandby.engine.LinkFaults;
+import dev.hotstandby.engine.LinkRelay;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +33,7 @@ final class ReplicationLinks implements AutoCloseable {
         }
         LinkRelay relay = relays.computeIfAbsent(standby.name() + "->" + upstream.name(), key -> {
             Path directory = Workspace.privateDir(root.resolve(standby.name()));
-            return LinkRelay.open(key, directory.resolve(".s.PGSQL." + upstream.port()), upstream.socket(),
+            return LinkRelay.onSocket(key, directory.resolve(".s.PGSQL." + upstream.port()), upstream.socket(),
                     faultsOf(standby));
         });
         return new LinkAddress(relay.socket().getParent().toString(), upstream.port());

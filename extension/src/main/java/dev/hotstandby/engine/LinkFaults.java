@@ -1,28 +1,28 @@
-package dev.hotstandby.backend.local;
+package dev.hotstandby.engine;
 
 import java.time.Duration;
 
 /**
- * What is wrong with one standby's replication link now: cut (no byte moves; sockets stay open),
- * a one-way delay, a bandwidth cap. Shared by every relay of that standby, so a fault set before
- * a failover holds on the link to the new upstream too.
+ * What is wrong with a link now: cut (no byte moves; sockets stay open), a one-way delay, a
+ * bandwidth cap. A standby's replication links share one (a fault set before a failover holds on
+ * the link to the new upstream too); so do a node's client connections.
  */
-final class LinkFaults {
+public final class LinkFaults {
     private boolean cut;
     private long delayNanos;
     private long bytesPerSecond;
 
-    synchronized void cut(boolean cut) {
+    public synchronized void cut(boolean cut) {
         this.cut = cut;
         notifyAll();
     }
 
-    synchronized void delay(Duration oneWay) {
+    public synchronized void delay(Duration oneWay) {
         delayNanos = oneWay.toNanos();
         notifyAll();
     }
 
-    synchronized void limit(long bytesPerSecond) {
+    public synchronized void limit(long bytesPerSecond) {
         this.bytesPerSecond = bytesPerSecond;
         notifyAll();
     }

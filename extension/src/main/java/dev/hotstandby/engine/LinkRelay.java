@@ -1,7 +1,10 @@
-package dev.hotstandby.backend.local;
+package dev.hotstandby.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -15,30 +18,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * One standby's replication link to one upstream, relayed between Unix sockets: the standby
- * dials {@link #socket()} (in a private directory, as the servers' own sockets), the relay the
- * upstream's socket. Written here rather than taken from a library: the local servers stream over
- * private Unix sockets with trust authentication, and the TCP proxies (NetCrusher, Toxiproxy) relay
- * TCP only, which would need the cluster's password before its first start. Per connection and
+ * A link relayed through the test JVM: the local backend's replication links (between Unix
+ * sockets: the standby dials a socket in a private directory, the relay the upstream's socket) and,
+ * with {@code clientFaults}, the test's own connections (loopback TCP to wherever the node listens).
+ * Written here rather than taken from a library: the local servers stream over private Unix sockets
+ * with trust authentication, and the TCP proxies (NetCrusher, Toxiproxy) relay TCP only, which would
+ * need the cluster's password before its first start. Per connection and
  * direction, a reader passes on what arrives, or while a fault is set queues it with its arrival
  * time for a writer that passes it on when {@link LinkFaults} lets it: a cut stops both (the sockets stay open, as a network partition
  * leaves them), a delay holds each chunk, a cap paces the writes.
  */
-final class LinkRelay implements AutoCloseable {
+public final class LinkRelay implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     /** Chunks queued per direction: a cut backs up into the sender's socket, as a full TCP window. */
     private static final int QUEUED = 16;
 
     private final String name;
     private final Path socket;
-    private final Path upstream;
+    private final Supplier<SocketAddress> upstream;
     private final LinkFaults faults;
     private final ServerSocketChannel server;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
-    private LinkRelay(String name, Path socket, Path upstream, LinkFaults faults, ServerSocketChannel server) {
+    private LinkRelay(String name, Path socket, Supplier<SocketAddress> upstream, LinkFaults faults,
+                      ServerSocketChannel server) {
         this.name = name;
         this.socket = socket;
         this.upstream = upstream;
@@ -46,26 +52,53 @@ final class LinkRelay implements AutoCloseable {
         this.server = server;
     }
 
-    /** Listens on {@code socket} (its directory exists) and relays to the server socket {@code upstream}. */
-    static LinkRelay open(String name, Path socket, Path upstream, LinkFaults faults) {
+    /** Listens on the Unix socket {@code socket} (its directory exists) and relays to the server socket {@code upstream}. */
+    public static LinkRelay onSocket(String name, Path socket, Path upstream, LinkFaults faults) {
         try {
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            LinkRelay relay = new LinkRelay(name, socket, upstream, faults, server);
-            daemon("hotstandby-link-" + name, relay::accept).start();
-            return relay;
+            return start(new LinkRelay(name, socket, () -> UnixDomainSocketAddress.of(upstream), faults, server));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the replication link relay " + socket, e);
+            throw new UncheckedIOException("cannot open the link relay " + socket, e);
         }
     }
 
-    Path socket() {
+    /**
+     * Listens on a free loopback port and relays to {@code upstream}, asked for each new connection
+     * (a container's mapped port changes when it restarts).
+     */
+    public static LinkRelay onLoopback(String name, Supplier<InetSocketAddress> upstream, LinkFaults faults) {
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return start(new LinkRelay(name, null, upstream::get, faults, server));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a loopback link relay for " + name, e);
+        }
+    }
+
+    private static LinkRelay start(LinkRelay relay) {
+        daemon("hotstandby-link-" + relay.name, relay::accept).start();
+        return relay;
+    }
+
+    /** The Unix socket it listens on; null on loopback. */
+    public Path socket() {
         return socket;
     }
 
-    /** Drops every connection now, as a reset would; the standby's WAL receiver dials again. */
-    void reset() {
+    /** The loopback port it listens on. */
+    public int port() {
+        try {
+            return ((InetSocketAddress) server.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the relay for " + name + " is closed", e);
+        }
+    }
+
+    /** Drops every connection now, as a reset would; a WAL receiver or a pool dials again. */
+    public void reset() {
         connections.forEach(Connection::close);
     }
 
@@ -77,6 +110,9 @@ final class LinkRelay implements AutoCloseable {
             // closing anyway
         }
         reset();
+        if (socket == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(socket);
         } catch (IOException ignored) {
@@ -93,11 +129,11 @@ final class LinkRelay implements AutoCloseable {
                 return;
             }
             try {
-                SocketChannel server = SocketChannel.open(UnixDomainSocketAddress.of(upstream));
+                SocketChannel server = SocketChannel.open(upstream.get());
                 Connection connection = new Connection(standby, server);
                 connections.add(connection);
                 connection.start();
-            } catch (IOException upstreamDown) {
+            } catch (IOException | RuntimeException upstreamDown) {
                 closeQuietly(standby);   // as a refused connection: the WAL receiver retries
             }
         }
