@@ -122,36 +122,36 @@ public final class LinkRelay implements AutoCloseable {
 
     private void accept() {
         while (server.isOpen()) {
-            SocketChannel standby;
+            SocketChannel client;
             try {
-                standby = server.accept();
+                client = server.accept();
             } catch (IOException closed) {
                 return;
             }
             try {
-                SocketChannel server = SocketChannel.open(upstream.get());
-                Connection connection = new Connection(standby, server);
+                SocketChannel target = SocketChannel.open(upstream.get());
+                Connection connection = new Connection(client, target);
                 connections.add(connection);
                 connection.start();
             } catch (IOException | RuntimeException upstreamDown) {
-                closeQuietly(standby);   // as a refused connection: the WAL receiver retries
+                closeQuietly(client);   // as a refused connection: a WAL receiver or a pool retries
             }
         }
     }
 
     /** Both directions of one relayed connection; either side closing ends both. */
     private final class Connection {
-        private final SocketChannel standby;
-        private final SocketChannel server;
+        private final SocketChannel client;
+        private final SocketChannel target;
 
-        Connection(SocketChannel standby, SocketChannel server) {
-            this.standby = standby;
-            this.server = server;
+        Connection(SocketChannel client, SocketChannel target) {
+            this.client = client;
+            this.target = target;
         }
 
         void start() {
-            pump(standby, server, "to-upstream");
-            pump(server, standby, "to-standby");
+            pump(client, target, "to-server");
+            pump(target, client, "to-client");
         }
 
         private void pump(SocketChannel from, SocketChannel to, String direction) {
@@ -235,8 +235,8 @@ public final class LinkRelay implements AutoCloseable {
 
         void close() {
             connections.remove(this);
-            closeQuietly(standby);
-            closeQuietly(server);
+            closeQuietly(client);
+            closeQuietly(target);
         }
     }
 
