@@ -19,11 +19,23 @@ start_dockerd() {
 
 # The first Debian archive in this machine's apt sources that serves $SUITE: deb822 *.sources
 # stanzas, then one-line sources.list and *.list entries. Read at run time, never written down.
+# A suite the sources do not name (trixie on a bookworm host) is taken from the archive that serves
+# the host's own release: a Debian archive serves every current release.
 debian_mirror() {
-  local file
+  local host_suite
+  archive_serving "$SUITE"
+  host_suite=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  if [ -n "$host_suite" ] && [ "$host_suite" != "$SUITE" ]; then
+    archive_serving "$host_suite"
+  fi
+}
+
+# The archives in this machine's apt sources that list suite $1, in order.
+archive_serving() {
+  local file suite="$1"
   for file in /etc/apt/sources.list.d/*.sources; do
     [ -f "$file" ] || continue
-    awk -v suite="$SUITE" '
+    awk -v suite="$suite" '
       BEGIN { RS = ""; FS = "\n" }
       {
         types = ""; uris = ""; suites = ""; enabled = "yes"
@@ -42,7 +54,7 @@ debian_mirror() {
   done
   cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
     | sed -E 's/\[[^]]*\]//' \
-    | awk -v suite="$SUITE" '$1 == "deb" && $3 == suite { print $2 }' || true
+    | awk -v suite="$suite" '$1 == "deb" && $3 == suite { print $2 }' || true
 }
 
 # Makes a Docker image from a minimal Debian $SUITE with the given packages (comma-separated),
