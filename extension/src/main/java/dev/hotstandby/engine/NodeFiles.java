@@ -30,6 +30,8 @@ public final class NodeFiles {
     private final Set<BackendNode> promoted = ConcurrentHashMap.newKeySet();
     /** Per promoted node, the standby settings it keeps since they need a restart to change: see {@link #userConf}. */
     private final Map<BackendNode, Set<String>> keptStandbySettings = new ConcurrentHashMap<>();
+    /** With failover slots: the standbys' slot sync workers run (see {@link #slotsExist}). */
+    private volatile boolean slotSync;
 
     NodeFiles(ClusterSpec spec, Topology topology, String replicationUser) {
         this.spec = spec;
@@ -47,7 +49,7 @@ public final class NodeFiles {
         StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(node.name())
                 .append("; included at the end of postgresql.conf.\n");
         node.identitySettings().forEach(line -> conf.append(line).append('\n'));
-        List<String> lines = topology.isStandby(node) ? replication.forStandby(node.name())
+        List<String> lines = topology.isStandby(node) ? replication.forStandby(node.name(), slotSync)
                 : replication.forPrimary(topology.followersOf(node).stream().map(BackendNode::name).toList());
         lines.forEach(line -> conf.append(line).append('\n'));
         if (topology.isPrimary(node) && promoted.contains(node)) {
@@ -90,7 +92,7 @@ public final class NodeFiles {
     public String standbySettings(BackendNode standby, BackendNode upstream) {
         return ConfigFiles.packaged().standbySettings(spec.major(), Map.of(
                 "primary_host", upstream.replicationHost(), "primary_port", String.valueOf(upstream.replicationPort()),
-                "user", replicationUser, "name", standby.name()));
+                "user", replicationUser, "name", standby.name(), "dbname", ReplicationSettings.conninfoDbname(spec)));
     }
 
     /** Every file a node's role needs beside its data, by name in the data directory. */
@@ -131,6 +133,15 @@ public final class NodeFiles {
     void promoted(BackendNode node, Set<String> restartOnly) {
         promoted.add(node);
         keptStandbySettings.put(node, Set.copyOf(restartOnly));
+    }
+
+    /**
+     * The standbys' physical slots exist on the primary: from now on a standby's node.conf turns its
+     * slot sync worker on (logical = true, 17+). Before, a worker would fail on the missing slot and be
+     * retried only 10 s later.
+     */
+    void slotsExist() {
+        slotSync = true;
     }
 
     void rejoined(BackendNode node) {

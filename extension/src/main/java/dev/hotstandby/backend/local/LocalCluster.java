@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Endpoint;
 import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
@@ -186,6 +187,12 @@ final class LocalCluster implements BackendCluster {
         Waits.until(standby.name() + "'s WAL receiver exits after its primary_conninfo was emptied", spec.startTimeout(),
                 () -> "0".equals(standby.query("SELECT count(*) FROM pg_stat_wal_receiver")),
                 () -> "pg_stat_wal_receiver: " + Sql.single(standby, "SELECT status FROM pg_stat_wal_receiver"));
+    }
+
+    /** Another cluster's local servers reach this one's over loopback TCP, with the password, as the tests do. */
+    @Override
+    public Optional<Endpoint> endpointFor(BackendNode node, BackendCluster client) {
+        return client instanceof LocalCluster ? Optional.of(new Endpoint(node.host(), node.port())) : Optional.empty();
     }
 
     @Override
