@@ -304,7 +304,8 @@ public final class PostgresCluster implements AutoCloseable {
     /**
      * Returns once {@code standby} has the primary's failover slot {@code slot} synced
      * ({@code synced}, not {@code temporary}, no {@code invalidation_reason}) and its
-     * {@code confirmed_flush_lsn} has reached the primary's slot's (PostgreSQL 17+, {@code logical = true}).
+     * {@code confirmed_flush_lsn} has reached the one the primary's slot has now (PostgreSQL 17+,
+     * {@code logical = true}): a promotion after this return resumes the consumer no earlier than that.
      * A standby syncs a new slot only once the primary's consumer has moved past what the standby can
      * serve, so keep consuming while this waits. Waits at most 30 s.
      *

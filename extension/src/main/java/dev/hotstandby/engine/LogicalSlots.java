@@ -149,7 +149,9 @@ final class LogicalSlots {
 
     /**
      * The standby has the primary's failover slot synced (not temporary, not invalidated) and has
-     * reached the primary's slot's confirmed_flush_lsn, as of each poll.
+     * reached the confirmed_flush_lsn the primary's slot had when the wait began (a consumer that
+     * keeps acknowledging moves it on; a standby syncs at intervals, so a moving target could be missed
+     * forever).
      */
     void awaitSynced(BackendNode standby, String slot, Duration timeout) {
         String operation = "awaitSlotSynced(" + standby.name() + ", \"" + slot + "\")";
@@ -170,19 +172,21 @@ final class LogicalSlots {
                     + "\", plugin, true)");
         }
         String probe = "SELECT s.synced AND NOT s.temporary AND s.invalidation_reason IS NULL"
-                + " AND s.confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots s WHERE s.slot_name = "
+                + " AND ? FROM pg_replication_slots s WHERE s.slot_name = "
                 + Sql.literal(slot);
+        String target = Sql.single(primary, "SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
+                + " WHERE slot_name = " + Sql.literal(slot));
+        String reached = target == null ? "true" : "s.confirmed_flush_lsn >= " + Sql.literal(target) + "::pg_lsn";
         long[] nextNudge = {System.nanoTime()};
         Waits.until(standby.name() + " has the slot \"" + slot + "\" synced from " + primary.name()
-                        + " (synced, not temporary, not invalidated, at the primary's confirmed_flush_lsn)", timeout,
+                        + " (synced, not temporary, not invalidated, at the primary's confirmed_flush_lsn "
+                        + target + ")", timeout,
                 () -> {
                     if (System.nanoTime() >= nextNudge[0]) {
                         nextNudge[0] = System.nanoTime() + NUDGE_EVERY.toNanos();
                         nudgeSync(primary);
                     }
-                    String target = primary.query("SELECT confirmed_flush_lsn::text FROM pg_replication_slots"
-                            + " WHERE slot_name = " + Sql.literal(slot));
-                    return target != null && "t".equals(standby.query(probe.replace("?", Sql.literal(target))));
+                    return "t".equals(standby.query(probe.replace("?", reached)));
                 },
                 () -> "pg_replication_slots on " + primary.name() + ":\n" + slotRows(primary)
                         + "\npg_replication_slots on " + standby.name() + ":\n" + slotRows(standby),

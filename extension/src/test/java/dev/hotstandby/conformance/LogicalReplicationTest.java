@@ -272,6 +272,39 @@ class LogicalReplicationTest {
                 .hasMessage("awaitSubscription: subscription must be a name, e.g. \"orders_sub\", but was \"\"");
     }
 
+    @Test
+    void anotherClusterSubscribesToAPublication(PostgresCluster cluster) throws Exception {
+        PostgresNode publisher = cluster.primary();
+        execute(publisher, "CREATE TABLE sub_items (id int PRIMARY KEY, name text)",
+                "INSERT INTO sub_items SELECT i, 'item ' || i FROM generate_series(1, 100) i",
+                "CREATE PUBLICATION items_pub FOR TABLE sub_items");
+        try (PostgresCluster subscriber = PostgresCluster.builder().describedAs("subscriber of LogicalReplicationTest")
+                .standbys(0).backend(cluster.spec().backend()).start()) {
+            PostgresNode target = subscriber.primary();
+            execute(target, "CREATE TABLE sub_items (id int PRIMARY KEY, name text)");
+            assertThatThrownBy(() -> subscriber.subscribe(cluster, "no_such_pub", "items_sub"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("has no publication \"no_such_pub\"");
+            try {
+                subscriber.subscribe(cluster, "items_pub", "items_sub");
+            } catch (UnsupportedOperationException unreachable) {
+                assertThat(unreachable).hasMessageContaining("cannot reach a server of the " + cluster.spec().backend());
+                return;
+            }
+            assertThat(single(target, "SELECT string_agg(DISTINCT srsubstate::text, ',') FROM pg_subscription_rel"))
+                    .isIn("r", "s", "r,s");
+            assertThat(Sql.count(target, "sub_items")).as("the initial copy").isEqualTo(100);
+
+            execute(publisher, "INSERT INTO sub_items VALUES (101, 'late')", "DELETE FROM sub_items WHERE id = 1");
+            subscriber.awaitSubscription("items_sub");
+            assertThat(single(target, "SELECT count(*) || ':' || min(id) || ':' || max(id) FROM sub_items"))
+                    .isEqualTo("100:2:101");
+            execute(target, "DROP SUBSCRIPTION items_sub");
+        } finally {
+            execute(publisher, "DROP PUBLICATION items_pub");
+        }
+    }
+
     /** A consumer that has caught up keeps acknowledging, as a live one does, until interrupted. */
     private static Thread acknowledging(Decoding consumer) {
         Thread thread = new Thread(() -> {
