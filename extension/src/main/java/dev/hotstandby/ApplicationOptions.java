@@ -19,12 +19,15 @@ import java.util.regex.Pattern;
  *                    {@value #SUPERUSER}, it is created as a login role (not a superuser) owning {@code database}
  * @param initScripts run in order on the primary, in {@code database} as {@code username}, after the start; each a
  *                    classpath resource ({@code "schema.sql"}, {@code "db/orders.sql"}) or a path after {@code file:}
+ * @param clientFaults every handle given out ({@code jdbcUrl()}, {@code dataSource()}, injection,
+ *                    {@code multiHostJdbcUrl()}) reaches its node through a relay of the test JVM, which
+ *                    {@code cutClients}, {@code restoreClients} and {@code delayClients} act on
  */
-public record ApplicationOptions(String database, String username, List<String> initScripts) {
+public record ApplicationOptions(String database, String username, List<String> initScripts, boolean clientFaults) {
 
     public static final String SUPERUSER = "postgres";
     public static final String DEFAULT_DATABASE = "postgres";
-    public static final ApplicationOptions DEFAULTS = new ApplicationOptions(DEFAULT_DATABASE, SUPERUSER, List.of());
+    public static final ApplicationOptions DEFAULTS = new ApplicationOptions(DEFAULT_DATABASE, SUPERUSER, List.of(), false);
 
     /** An unquoted SQL identifier as PostgreSQL folds it: lower case, at most 63 bytes. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
@@ -33,6 +36,11 @@ public record ApplicationOptions(String database, String username, List<String> 
         database = database == null ? DEFAULT_DATABASE : database.trim();
         username = username == null ? SUPERUSER : username.trim();
         initScripts = initScripts == null ? List.of() : List.copyOf(initScripts.stream().map(String::trim).toList());
+    }
+
+    /** Without client faults: the handles reach the nodes directly. */
+    public ApplicationOptions(String database, String username, List<String> initScripts) {
+        this(database, username, initScripts, false);
     }
 
     /** Whether {@link #username()} is a role of its own rather than the superuser. */

@@ -48,7 +48,7 @@ final class ControlConnections implements AutoCloseable {
     private Connection connection(PostgresNode node) throws SQLException {
         Connection connection = byNode.get(node.name());
         if (connection == null) {
-            connection = node.superuserDataSource().getConnection();
+            connection = node.controlDataSource().getConnection();
             try (Statement setup = connection.createStatement()) {
                 // The cluster's own commits must never wait for a (possibly cut) synchronous standby.
                 setup.execute("SET synchronous_commit = local");

@@ -414,6 +414,74 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds latency to a standby's replication link, {@code oneWay} in each direction: with
+     * {@code synchronous = true} every commit waits at least a round trip; {@code Duration.ZERO}
+     * removes it. The delay stays with the standby's link across a failover. Local backend only so far.
+     */
+    public synchronized void delayLink(PostgresNode standby, Duration oneWay) {
+        requireLinkOperation(standby, "delayLink");
+        if (oneWay == null || oneWay.isNegative()) {
+            throw new IllegalArgumentException("delayLink(" + standby.name() + "): the delay must not be negative or"
+                    + " null but was " + oneWay + "; Duration.ZERO removes it");
+        }
+        running.delayLink(standby.runtime(), oneWay);
+    }
+
+    /**
+     * Caps a standby's replication link at {@code bytesPerSecond} in each direction; {@code 0}
+     * removes the cap. Local backend only so far.
+     */
+    public synchronized void limitLink(PostgresNode standby, long bytesPerSecond) {
+        requireLinkOperation(standby, "limitLink");
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("limitLink(" + standby.name() + "): bytesPerSecond must not be negative"
+                    + " but was " + bytesPerSecond + "; 0 removes the cap");
+        }
+        running.limitLink(standby.runtime(), bytesPerSecond);
+    }
+
+    /**
+     * Drops a standby's replication connections once, as a reset does; returns once a new WAL
+     * receiver streams (the standby dials again by itself). Local backend only so far.
+     */
+    public synchronized void resetLink(PostgresNode standby) {
+        requireLinkOperation(standby, "resetLink");
+        conditions.requireConnected(standby, "resetLink", "disconnected (disconnect() cut its link)");
+        running.resetLink(standby.runtime());
+    }
+
+    /**
+     * With {@code clientFaults}: the test's and the application's connections to {@code node} hang,
+     * as a network cut makes them (no refusal, no reset: a pool's socket timeout and validation must
+     * cope); new ones hang too. The cluster's own waits still reach the node.
+     */
+    public void cutClients(PostgresNode node) {
+        conditions.requireMember(node, "cutClients");
+        running.cutClients(node.runtime(), true);
+    }
+
+    /** Lets bytes flow again on the connections {@link #cutClients} cut; those that waited carry on. */
+    public void restoreClients(PostgresNode node) {
+        conditions.requireMember(node, "restoreClients");
+        running.cutClients(node.runtime(), false);
+    }
+
+    /** With {@code clientFaults}: {@code oneWay} latency on every connection of the test's to {@code node}; zero removes it. */
+    public void delayClients(PostgresNode node, Duration oneWay) {
+        conditions.requireMember(node, "delayClients");
+        if (oneWay == null || oneWay.isNegative()) {
+            throw new IllegalArgumentException("delayClients(" + node.name() + "): the delay must not be negative or"
+                    + " null but was " + oneWay + "; Duration.ZERO removes it");
+        }
+        running.delayClients(node.runtime(), oneWay);
+    }
+
+    private void requireLinkOperation(PostgresNode standby, String operation) {
+        conditions.requireStandby(standby, operation);
+        conditions.requireRunning(standby, operation);
+    }
+
     /** Every node in pgjdbc's multi-host syntax, for {@code targetServerType=primary} or {@code preferSecondary}. */
     public String multiHostJdbcUrl() {
         return multiHostJdbcUrl(spec.application().database());
@@ -491,6 +559,7 @@ public final class PostgresCluster implements AutoCloseable {
         private String database = ApplicationOptions.DEFAULT_DATABASE;
         private String username = ApplicationOptions.SUPERUSER;
         private List<String> initScripts = List.of();
+        private boolean clientFaults;
 
         private Builder() {
         }
@@ -629,6 +698,18 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Every handle this cluster gives out ({@code jdbcUrl()}, {@code dataSource()}, injection,
+         * {@code multiHostJdbcUrl()}) reaches its node through a relay of the test JVM, so that
+         * {@link PostgresCluster#cutClients}, {@link PostgresCluster#restoreClients} and
+         * {@link PostgresCluster#delayClients} can make the application's connections hang or slow.
+         * On every backend. The cluster's own waits and diagnostics connect directly.
+         */
+        public Builder clientFaults(boolean clientFaults) {
+            this.clientFaults = clientFaults;
+            return this;
+        }
+
         /** Who asks, as error messages should name it, e.g. {@code "@PostgresStandbyCluster on [OrdersIT]"}. */
         public Builder describedAs(String owner) {
             this.owner = owner;
@@ -651,7 +732,7 @@ public final class PostgresCluster implements AutoCloseable {
                     archiving, replicationSlots, logical);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
                     overrides).withHosts(hosts).withSettings(settings)
-                    .withApplication(new ApplicationOptions(database, username, initScripts));
+                    .withApplication(new ApplicationOptions(database, username, initScripts, clientFaults));
         }
     }
 }

@@ -82,6 +82,12 @@ public final class PostgresNode {
         return DataSources.create(host(), port(), application.database(), superuser, password);
     }
 
+    /** The cluster's own connections: to the node directly, past any client relay ({@code clientFaults}). */
+    DataSource controlDataSource() {
+        return DataSources.create(runtime.controlHost(), runtime.controlPort(), application.database(), superuser,
+                password);
+    }
+
     public boolean isPrimary() {
         return runtime.isPrimary();
     }

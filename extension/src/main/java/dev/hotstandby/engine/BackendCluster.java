@@ -72,6 +72,32 @@ public interface BackendCluster {
     /** Restores a link cut by {@link #cut}. */
     void heal(BackendNode standby, BackendNode upstream);
 
+    /** Where a standby dials its upstream: by default the upstream's own replication address. */
+    default LinkAddress linkAddress(BackendNode standby, BackendNode upstream) {
+        return new LinkAddress(upstream.replicationHost(), upstream.replicationPort());
+    }
+
+    /** Adds {@code oneWay} latency to the standby's link in both directions; zero removes it. */
+    default void delayLink(BackendNode standby, BackendNode upstream, java.time.Duration oneWay) {
+        throw linkFaultsMissing("delayLink");
+    }
+
+    /** Caps the standby's link at {@code bytesPerSecond} in each direction; zero removes the cap. */
+    default void limitLink(BackendNode standby, BackendNode upstream, long bytesPerSecond) {
+        throw linkFaultsMissing("limitLink");
+    }
+
+    /** Drops the link's connections once; the standby's WAL receiver dials again by itself. */
+    default void resetLink(BackendNode standby, BackendNode upstream) {
+        throw linkFaultsMissing("resetLink");
+    }
+
+    private UnsupportedOperationException linkFaultsMissing(String operation) {
+        return new UnsupportedOperationException(operation + " is not available on Backend." + spec().backend()
+                + " yet: only the local backend relays its replication links so far (tc netem on containers and"
+                + " machines is still to come)");
+    }
+
     /**
      * Stops every server. Removes everything unless {@code keepEvidence}, in which case data and logs
      * stay and the returned text says where. Called once.

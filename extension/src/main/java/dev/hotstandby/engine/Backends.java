@@ -9,18 +9,38 @@ import java.util.ServiceLoader;
 
 /** The {@link ClusterBackend} on the classpath that runs a spec's {@link Backend}. */
 public final class Backends {
-    /** What each backend needs beside the core, for the message when it is missing. */
-    private static final Map<Backend, String> NEEDS = Map.of(
-            Backend.LOCAL, "dev.hotstandby:hotstandby-junit",
-            Backend.CONTAINERS, "org.testcontainers:testcontainers",
-            Backend.VAGRANT, "com.hierynomus:sshj",
-            Backend.SSH, "com.hierynomus:sshj");
+    /**
+     * What each backend needs beside the core, which a project on the local backend alone does not
+     * get (optional dependencies of hotstandby-junit): the artifact to add, and a class it has.
+     */
+    private static final Map<Backend, Dependency> NEEDS = Map.of(
+            Backend.CONTAINERS, new Dependency("org.testcontainers:testcontainers", "2.0.5; 1.21 works too",
+                    "org.testcontainers.DockerClientFactory"),
+            Backend.VAGRANT, new Dependency("com.hierynomus:sshj", "0.40.0", "net.schmizz.sshj.SSHClient"),
+            Backend.SSH, new Dependency("com.hierynomus:sshj", "0.40.0", "net.schmizz.sshj.SSHClient"));
+
+    private record Dependency(String coordinates, String version, String probeClass) {
+        boolean isPresent() {
+            try {
+                Class.forName(probeClass, false, Backends.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError missing) {
+                return false;
+            }
+        }
+    }
 
     private Backends() {
     }
 
     /** Fails before anything starts when no implementation on the classpath serves the spec's backend. */
     public static ClusterBackend forSpec(ClusterSpec spec) {
+        Dependency needed = NEEDS.get(spec.backend());
+        if (needed != null && !needed.isPresent()) {
+            throw new ClusterConfigurationException(spec.owner() + ": Backend." + spec.backend() + " needs "
+                    + needed.coordinates() + " on the test classpath, which has none of it: add it as a test dependency"
+                    + " (hotstandby is built against " + needed.version() + "); the local backend needs nothing more");
+        }
         StringBuilder unloadable = new StringBuilder();
         for (ServiceLoader.Provider<ClusterBackend> provider : ServiceLoader.load(ClusterBackend.class,
                 Backends.class.getClassLoader()).stream().toList()) {
@@ -33,7 +53,7 @@ public final class Backends {
                 unloadable.append("; ").append(missingDependency.getMessage());
             }
         }
-        throw new ClusterConfigurationException(spec.owner() + ": backend " + spec.backend() + " is not on the"
-                + " classpath: add the dependency " + NEEDS.get(spec.backend()) + " to the test classpath" + unloadable);
+        throw new ClusterConfigurationException(spec.owner() + ": no implementation of backend " + spec.backend()
+                + " is on the classpath (META-INF/services/" + ClusterBackend.class.getName() + ")" + unloadable);
     }
 }

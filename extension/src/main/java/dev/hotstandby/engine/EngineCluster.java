@@ -26,13 +26,15 @@ public final class EngineCluster implements RunningCluster {
     private final LogicalSlots logicalSlots;
     private final Subscriptions subscriptions;
     private final List<EngineNode> nodes;
+    /** Null without {@code clientFaults}. */
+    private final ClientRelays clients;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EngineCluster(BackendCluster backend) {
         this.spec = backend.spec();
         this.backend = backend;
         this.topology = Topology.initial(spec, backend.nodes());
-        this.files = new NodeFiles(spec, topology, backend.replicationUser());
+        this.files = new NodeFiles(spec, topology, backend.replicationUser(), backend::linkAddress);
         this.slots = new Slots(spec.replication().physicalSlots(spec.major()));
         this.contract = new StartContract(spec, topology);
         this.failover = new Failover(spec, topology, files, slots);
@@ -42,7 +44,8 @@ public final class EngineCluster implements RunningCluster {
         this.databases = new Databases(spec.application().database(), backend.username(), backend.password());
         this.logicalSlots = new LogicalSlots(spec, topology, databases);
         this.subscriptions = new Subscriptions(spec, backend, topology, databases);
-        this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology)).toList();
+        this.clients = spec.application().clientFaults() ? new ClientRelays() : null;
+        this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology, clients)).toList();
     }
 
     /**
@@ -142,6 +145,40 @@ public final class EngineCluster implements RunningCluster {
     }
 
     @Override
+    public void cutClients(NodeRuntime node, boolean cut) {
+        clientFaults(node).cut(cut);
+    }
+
+    @Override
+    public void delayClients(NodeRuntime node, java.time.Duration oneWay) {
+        clientFaults(node).delay(oneWay);
+    }
+
+    private LinkFaults clientFaults(NodeRuntime node) {
+        if (clients == null) {
+            throw new IllegalStateException(spec.owner() + ": the test's connections reach " + node.name()
+                    + " directly; clientFaults = true (builder: clientFaults(true)) routes them through a relay"
+                    + " that cutClients, restoreClients and delayClients act on");
+        }
+        return clients.faultsOf(backendNode(node));
+    }
+
+    @Override
+    public synchronized void delayLink(NodeRuntime standby, java.time.Duration oneWay) {
+        links.delay(backendNode(standby), oneWay);
+    }
+
+    @Override
+    public synchronized void limitLink(NodeRuntime standby, long bytesPerSecond) {
+        links.limit(backendNode(standby), bytesPerSecond);
+    }
+
+    @Override
+    public synchronized void resetLink(NodeRuntime standby) {
+        links.reset(backendNode(standby));
+    }
+
+    @Override
     public synchronized boolean set(NodeRuntime node, String name, String value) {
         return settings.set(backendNode(node), name, value);
     }
@@ -226,6 +263,9 @@ public final class EngineCluster implements RunningCluster {
             return Optional.empty();
         }
         OpenClusters.remove(this);
+        if (clients != null) {
+            clients.close();
+        }
         return backend.close(keepEvidence);
     }
 }

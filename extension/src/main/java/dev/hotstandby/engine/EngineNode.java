@@ -6,10 +6,13 @@ import java.util.List;
 final class EngineNode implements NodeRuntime {
     private final BackendNode node;
     private final Topology topology;
+    /** Null without {@code clientFaults}. */
+    private final ClientRelays clients;
 
-    EngineNode(BackendNode node, Topology topology) {
+    EngineNode(BackendNode node, Topology topology, ClientRelays clients) {
         this.node = node;
         this.topology = topology;
+        this.clients = clients;
     }
 
     BackendNode backendNode() {
@@ -23,11 +26,21 @@ final class EngineNode implements NodeRuntime {
 
     @Override
     public String host() {
-        return node.host();
+        return clients == null ? node.host() : "127.0.0.1";
     }
 
     @Override
     public int port() {
+        return clients == null ? node.port() : clients.port(node);
+    }
+
+    @Override
+    public String controlHost() {
+        return node.host();
+    }
+
+    @Override
+    public int controlPort() {
         return node.port();
     }
 

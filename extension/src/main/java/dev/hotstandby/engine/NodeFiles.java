@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,10 +34,15 @@ public final class NodeFiles {
     /** With failover slots: the standbys' slot sync workers run (see {@link #slotsExist}). */
     private volatile boolean slotSync;
 
-    NodeFiles(ClusterSpec spec, Topology topology, String replicationUser) {
+    /** Where each standby dials its upstream: the backend decides (the local one relays every link). */
+    private final BiFunction<BackendNode, BackendNode, LinkAddress> links;
+
+    NodeFiles(ClusterSpec spec, Topology topology, String replicationUser,
+              BiFunction<BackendNode, BackendNode, LinkAddress> links) {
         this.spec = spec;
         this.topology = topology;
         this.replicationUser = replicationUser;
+        this.links = links;
     }
 
     /**
@@ -90,8 +96,9 @@ public final class NodeFiles {
 
     /** configs/standby.conf (or recovery.conf) pointing {@code standby} at {@code upstream}. */
     public String standbySettings(BackendNode standby, BackendNode upstream) {
+        LinkAddress link = links.apply(standby, upstream);
         return ConfigFiles.packaged().standbySettings(spec.major(), Map.of(
-                "primary_host", upstream.replicationHost(), "primary_port", String.valueOf(upstream.replicationPort()),
+                "primary_host", link.host(), "primary_port", String.valueOf(link.port()),
                 "user", replicationUser, "name", standby.name(), "dbname", ReplicationSettings.conninfoDbname(spec)));
     }
 

@@ -6,10 +6,19 @@ import java.util.List;
 public interface NodeRuntime {
     String name();
 
-    /** Where the test JVM reaches the node. */
+    /** Where the test's handles reach the node: through its client relay with {@code clientFaults}. */
     String host();
 
     int port();
+
+    /** Where the cluster's own connections (waits, diagnostics) reach the node: never through a relay. */
+    default String controlHost() {
+        return host();
+    }
+
+    default int controlPort() {
+        return port();
+    }
 
     /** True for the current primary; after a failover, for the promoted node only. */
     boolean isPrimary();

@@ -46,6 +46,21 @@ public interface RunningCluster {
     /** Restores a link cut by {@link #disconnect}. */
     void reconnect(NodeRuntime standby);
 
+    /** Latency on a standby's replication link, each way; zero removes it. */
+    void delayLink(NodeRuntime standby, java.time.Duration oneWay);
+
+    /** A bandwidth cap on a standby's replication link, each way; zero removes it. */
+    void limitLink(NodeRuntime standby, long bytesPerSecond);
+
+    /** Drops a standby's replication connections once; it dials again by itself. */
+    void resetLink(NodeRuntime standby);
+
+    /** With {@code clientFaults}: the test's connections to the node stop moving bytes, or move again. */
+    void cutClients(NodeRuntime node, boolean cut);
+
+    /** With {@code clientFaults}: latency on the test's connections to the node, each way; zero removes it. */
+    void delayClients(NodeRuntime node, java.time.Duration oneWay);
+
     /**
      * {@code ALTER SYSTEM SET name = value} on a running node, then a reload, or a restart where the
      * parameter's context is postmaster; returns once the node shows the value in pg_settings (and a

@@ -56,7 +56,7 @@ final class ClusterStart {
                     .upstreams(annotation.upstreams()).archiving(annotation.archiving())
                     .replicationSlots(annotation.replicationSlots()).logical(annotation.logical()).image(annotation.image())
                     .database(annotation.database()).username(annotation.username())
-                    .initScripts(annotation.initScripts());
+                    .initScripts(annotation.initScripts()).clientFaults(annotation.clientFaults());
             ServerSettings.parse(describedAs + ": settings", annotation.settings())
                     .forEach(setting -> builder.setting(setting.getKey(), setting.getValue()));
             ServerSettings.parse(describedAs + ": standbySettings", annotation.standbySettings())

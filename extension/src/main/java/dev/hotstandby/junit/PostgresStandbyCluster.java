@@ -141,6 +141,14 @@ public @interface PostgresStandbyCluster {
     String[] initScripts() default {};
 
     /**
+     * Every handle injected or given out ({@code jdbcUrl()}, {@code dataSource()},
+     * {@code multiHostJdbcUrl()}) reaches its node through a relay of the test JVM, so that
+     * {@code PostgresCluster.cutClients}, {@code restoreClients} and {@code delayClients} make the
+     * application's connections hang or slow as a network would, on every backend.
+     */
+    boolean clientFaults() default false;
+
+    /**
      * When the data directories and server logs are removed; {@link CleanupMode#DEFAULT} means the
      * option {@code hotstandby.cleanup} ({@code always}, {@code on_success}, {@code never}), else
      * {@link CleanupMode#ON_SUCCESS}: kept only when a test failed.

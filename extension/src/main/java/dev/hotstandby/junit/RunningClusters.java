@@ -36,8 +36,8 @@ public final class RunningClusters {
     }
 
     /**
-     * The running cluster of a test class, started now if the extension has registered the class
-     * but not yet started it.
+     * The running cluster of a test class. The extension starts it before the class's
+     * {@code @BeforeAll} methods run and before any instance of the class is made.
      *
      * @throws TestAbortedException when the class's backend cannot run on this machine: its tests are skipped
      * @throws IllegalStateException when the class has no annotation, or JUnit Jupiter is not running it now

@@ -1,7 +1,6 @@
 package dev.hotstandby.conformance;
 
 import static dev.hotstandby.conformance.Sql.PATIENCE;
-import static dev.hotstandby.conformance.Sql.assumeDisconnectWorks;
 import static dev.hotstandby.conformance.Sql.awaitReceived;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
 import static dev.hotstandby.conformance.Sql.count;
@@ -35,7 +34,6 @@ class DisconnectUnderLoadTest {
         PostgresNode primary = cluster.primary();
         PostgresNode cut = cluster.standby(0);
         PostgresNode control = cluster.standby(1);
-        assumeDisconnectWorks(primary);
         execute(primary, "CREATE TABLE load (id int PRIMARY KEY)", "INSERT INTO load VALUES (0)");
         ReplicatedRow.on(cut).within(PATIENCE).await("SELECT id FROM load WHERE id = 0");
 
@@ -83,7 +81,6 @@ class DisconnectUnderLoadTest {
         PostgresNode primary = cluster.primary();
         PostgresNode cut = cluster.standby(0);
         PostgresNode control = cluster.standby(1);
-        assumeDisconnectWorks(primary);
         execute(primary, "CREATE TABLE after_cut (id int)", "INSERT INTO after_cut VALUES (0)");
         ReplicatedRow.on(cut).within(PATIENCE).await("SELECT id FROM after_cut WHERE id = 0");
 

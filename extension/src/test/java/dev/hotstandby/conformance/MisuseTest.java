@@ -1,7 +1,6 @@
 package dev.hotstandby.conformance;
 
 import static dev.hotstandby.conformance.Sql.assertTwoStandbysStillReplicate;
-import static dev.hotstandby.conformance.Sql.assumeDisconnectWorks;
 import static dev.hotstandby.conformance.Sql.awaitStreamingFrom;
 import static dev.hotstandby.conformance.Sql.major;
 import static dev.hotstandby.conformance.Sql.single;
@@ -91,7 +90,6 @@ class MisuseTest {
     @Test
     void linkMisuse(PostgresCluster cluster) throws Exception {
         PostgresNode standby = cluster.standby(1);
-        assumeDisconnectWorks(standby);
         assertThatThrownBy(() -> cluster.reconnect(standby)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("reconnect(standby-1): standby-1 is not disconnected");
         cluster.disconnect(standby);
@@ -124,5 +122,14 @@ class MisuseTest {
         // the refusals changed nothing: the standby is still down, so the primary streams to standby-0 only
         awaitStreamingFrom(cluster.primary(), "standby-0:streaming");
         cluster.start(standby);
+    }
+
+    @Test
+    void clientFaultsNeedTheClusterToRelayTheTestsConnections(PostgresCluster cluster) {
+        assertThatThrownBy(() -> cluster.cutClients(cluster.primary()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith(": the test's connections reach primary directly; clientFaults = true (builder:"
+                        + " clientFaults(true)) routes them through a relay that cutClients, restoreClients and"
+                        + " delayClients act on");
     }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 
 /** The plain JDBC and replication probes the conformance tests share; public API only. */
 final class Sql {
@@ -133,13 +132,6 @@ final class Sql {
 
     static int major(PostgresNode node) throws SQLException {
         return Integer.parseInt(single(node, "SELECT current_setting('server_version_num')::int / 10000"));
-    }
-
-    /** disconnect() on local processes reloads primary_conninfo, which needs a restart before PostgreSQL 13. */
-    static void assumeDisconnectWorks(PostgresNode node) throws SQLException {
-        int major = major(node);
-        Assumptions.assumeTrue(major >= 13, "disconnect() needs PostgreSQL 13 or newer on local processes"
-                + " (primary_conninfo reloads without a restart from 13 on); this cluster runs " + major);
     }
 
     /** The physical slot a standby streams through: its name with '-' as '_' (slot names allow no '-'). */

@@ -9,15 +9,18 @@ import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
+import dev.hotstandby.engine.LinkAddress;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Sql;
 import dev.hotstandby.engine.Topology;
+import dev.hotstandby.engine.Trees;
 import dev.hotstandby.engine.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +41,7 @@ final class LocalCluster implements BackendCluster {
     private final String password = Passwords.generate();
     private final int major;
     private final PostgresBinaries binaries;
+    private final ReplicationLinks links;
     private boolean closed;
 
     private LocalCluster(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace) {
@@ -49,6 +53,7 @@ final class LocalCluster implements BackendCluster {
         this.directory = Ownership.newClusterDirectory(workspace);
         this.sockets = directory.resolve("s");
         this.archive = directory.resolve("archive");
+        this.links = new ReplicationLinks(directory.resolve("r"));
     }
 
     /** The nodes with their reserved ports; nothing runs yet. The engine boots it. */
@@ -177,16 +182,19 @@ final class LocalCluster implements BackendCluster {
         }
     }
 
+    /** Every standby streams through a relay of the test JVM ({@link ReplicationLinks}). */
+    @Override
+    public LinkAddress linkAddress(BackendNode standby, BackendNode upstream) {
+        return links.address(local(standby), local(upstream));
+    }
+
     /**
-     * The cut: an empty primary_conninfo stops the standby's WAL receiver; both servers stay up. The
-     * reload is asynchronous, so this returns only once the receiver has gone: nothing replicates after.
+     * The cut: the standby's relay stops moving bytes and keeps both sockets open, as a network
+     * partition does; each side notices after its timeout (wal_sender_timeout, wal_receiver_timeout).
      */
     @Override
     public void cut(BackendNode standby, BackendNode upstream) {
-        setPrimaryConnInfo(standby, "ALTER SYSTEM SET primary_conninfo = ''");
-        Waits.until(standby.name() + "'s WAL receiver exits after its primary_conninfo was emptied", spec.startTimeout(),
-                () -> "0".equals(standby.query("SELECT count(*) FROM pg_stat_wal_receiver")),
-                () -> "pg_stat_wal_receiver: " + Sql.single(standby, "SELECT status FROM pg_stat_wal_receiver"));
+        links.faultsOf(local(standby)).cut(true);
     }
 
     /** Another cluster's local servers reach this one's over loopback TCP, with the password, as the tests do. */
@@ -197,16 +205,22 @@ final class LocalCluster implements BackendCluster {
 
     @Override
     public void heal(BackendNode standby, BackendNode upstream) {
-        setPrimaryConnInfo(standby, "ALTER SYSTEM RESET primary_conninfo");
+        links.faultsOf(local(standby)).cut(false);
     }
 
-    private void setPrimaryConnInfo(BackendNode standby, String alterSystem) {
-        if (major < 13) {
-            throw new UnsupportedOperationException("disconnect and reconnect need PostgreSQL 13 or newer (primary_conninfo"
-                    + " reloads without a restart from 13 on); this cluster runs " + major);
-        }
-        Sql.single(standby, alterSystem);
-        Sql.reload(standby);
+    @Override
+    public void delayLink(BackendNode standby, BackendNode upstream, Duration oneWay) {
+        links.faultsOf(local(standby)).delay(oneWay);
+    }
+
+    @Override
+    public void limitLink(BackendNode standby, BackendNode upstream, long bytesPerSecond) {
+        links.faultsOf(local(standby)).limit(bytesPerSecond);
+    }
+
+    @Override
+    public void resetLink(BackendNode standby, BackendNode upstream) {
+        links.reset(local(standby));
     }
 
     private LocalNode local(BackendNode node) {
@@ -231,6 +245,7 @@ final class LocalCluster implements BackendCluster {
             }
             node.releasePort();
         }
+        links.close();
         if (!keepEvidence) {
             Trees.delete(directory);
             return Optional.empty();

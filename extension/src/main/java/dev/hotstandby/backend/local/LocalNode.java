@@ -65,6 +65,11 @@ final class LocalNode implements BackendNode {
         return sockets.toString();
     }
 
+    /** The server's own Unix socket, where a replication link relay delivers. */
+    Path socket() {
+        return sockets.resolve(".s.PGSQL." + port());
+    }
+
     @Override
     public int replicationPort() {
         return port();
@@ -78,7 +83,12 @@ final class LocalNode implements BackendNode {
                         "private (0700) socket directory; standbys stream through it"),
                 ReplicationSettings.line("cluster_name", ReplicationSettings.quote(name), "names the server in ps and in its log"),
                 ReplicationSettings.line("log_line_prefix", ReplicationSettings.quote("%m [%p] " + name + ": "),
-                        "every log line names the node"));
+                        "every log line names the node"),
+                ReplicationSettings.line("wal_sender_timeout", ReplicationSettings.quote("5s"), "disconnect() cuts the"
+                        + " relay a standby streams through, as a network partition: a WAL sender notices after this long"
+                        + " (60 s by default), as on the other backends"),
+                ReplicationSettings.line("wal_receiver_timeout", ReplicationSettings.quote("5s"), "... and a standby's"
+                        + " WAL receiver, then retries every wal_retrieve_retry_interval"));
     }
 
     @Override
@@ -215,9 +225,9 @@ final class LocalNode implements BackendNode {
     }
 
     /**
-     * A killed postmaster leaves its shared memory segments (System V and /dev/shm) behind; only
-     * the next start of the same data directory removes them. Before that directory is deleted,
-     * that start happens here, followed by an immediate shutdown.
+     * A killed postmaster leaves its System V segment behind ({@link #crash()} removes the
+     * /dev/shm ones); only the next start of the same data directory removes it. Before that
+     * directory is deleted, that start happens here, followed by an immediate shutdown.
      */
     void releaseSharedMemoryOfACrash(Duration timeout) {
         if (!crashed) {
@@ -255,12 +265,14 @@ final class LocalNode implements BackendNode {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
+        CrashedSharedMemory sharedMemory = CrashedSharedMemory.of(process.toHandle(), children);
         crashed = true;
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);
         Waits.until(name + "'s server processes exit after the kill", Duration.ofSeconds(30),
                 () -> children.stream().noneMatch(ProcessHandle::isAlive),
                 () -> "still alive: " + children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+        sharedMemory.remove();
     }
 
     /** Spawns the server and returns once it accepts connections; a server that exits fails at once. */

@@ -1,5 +1,6 @@
 package dev.hotstandby.backend.local;
 
+import dev.hotstandby.engine.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.hotstandby.backend.local;
 
 import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.engine.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import dev.hotstandby.BackendUnavailableException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
+import dev.hotstandby.engine.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -228,9 +229,9 @@ final class VagrantMachines implements ProvidedMachines {
     }
 
     static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
+        try {
+            Trees.delete(root);
+        } catch (UncheckedIOException ignored) {
             // a temporary directory: best effort
         }
     }

@@ -1,4 +1,4 @@
-package dev.hotstandby.backend.local;
+package dev.hotstandby.engine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Deleting directory trees. */
-final class Trees {
+/** Deleting directory trees: the local backend's data, Vagrant's state folders, kept failures. */
+public final class Trees {
     private Trees() {
     }
 
     /** Deletes a tree if it exists; a file vanishing meanwhile is fine. */
-    static void delete(Path root) {
+    public static void delete(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
