@@ -169,8 +169,11 @@ class LogicalReplicationTest {
         assertThat(single(primary, "SELECT failover FROM pg_replication_slots WHERE slot_name = 'fo_slot'")).isEqualTo("t");
 
         execute(primary, "INSERT INTO fo_orders VALUES (1)");
+        String primarysPosition;   // before the waits: the consumer keeps moving it on while they run
         try (Decoding consumer = Decoding.testDecoding(primary, "fo_slot")) {
             consumer.readTextUntil("fo_orders", PATIENCE);
+            consumer.acknowledge();
+            primarysPosition = single(primary, "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'fo_slot'");
             Thread consuming = acknowledging(consumer);
             try {
                 for (PostgresNode standby : cluster.standbys()) {
@@ -181,7 +184,6 @@ class LogicalReplicationTest {
                 consuming.join();
             }
         }
-        String primarysPosition = single(primary, "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'fo_slot'");
         for (PostgresNode standby : cluster.standbys()) {
             assertThat(single(standby, "SELECT synced || ':' || temporary || ':' || failover || ':' || coalesce(invalidation_reason, 'valid')"
                     + " || ':' || (confirmed_flush_lsn >= '" + primarysPosition + "'::pg_lsn) FROM pg_replication_slots"
