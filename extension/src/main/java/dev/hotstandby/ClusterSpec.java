@@ -83,7 +83,7 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         replication.validate(owner, standbys, major);
         image = image == null ? "" : image.trim();
         settings = settings == null ? ServerSettings.NONE : settings;
-        settings.validate(owner, standbys, replication);
+        settings.validate(owner, standbys, major, replication);
         application = application == null ? ApplicationOptions.DEFAULTS : application;
         application.validate(owner);
     }

@@ -253,6 +253,168 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
+     * A logical replication slot on the current primary, in the cluster's database, as
+     * {@code pg_create_logical_replication_slot(slot, plugin)}: {@code "pgoutput"} (built in, what
+     * subscriptions and Debezium use) or {@code "test_decoding"} (contrib, text). Needs
+     * {@code logical = true} (or {@code wal_level = logical} in {@code settings}). Returns the slot's
+     * consistent point: a consumer gets every change committed after it.
+     *
+     * @throws IllegalArgumentException for a blank name, an unknown plugin, a name already taken
+     */
+    public String createLogicalSlot(String slot, String plugin) {
+        return createLogicalSlot(slot, plugin, false);
+    }
+
+    /**
+     * As {@link #createLogicalSlot(String, String)}; with {@code failover = true} (PostgreSQL 17+, and
+     * {@code logical = true}) the standbys sync the slot, so a consumer resumes on the promoted node
+     * after a failover ({@link #awaitSlotSynced} before it). A slot with {@code failover = false} stays on
+     * this primary only: after a promotion the new primary has no such slot.
+     *
+     * @throws UnsupportedOperationException for a failover slot before 17
+     */
+    public synchronized String createLogicalSlot(String slot, String plugin, boolean failover) {
+        String operation = "createLogicalSlot";
+        requireName(operation, "slot", slot);
+        requireName(operation, "plugin", plugin);
+        conditions.requireRunning(primary(), operation);
+        return running.createLogicalSlot(slot, plugin, failover);
+    }
+
+    /**
+     * A logical replication slot on a standby (PostgreSQL 16+: decoding on a standby), in the cluster's
+     * database. The creation waits for a snapshot of running transactions from the primary; this
+     * logs one there ({@code pg_log_standby_snapshot()}) until the slot is consistent, so it does not hang
+     * on an idle primary. Returns the slot's consistent point.
+     *
+     * @throws IllegalArgumentException for the primary or a former primary, a blank name, an unknown plugin
+     * @throws UnsupportedOperationException before 16
+     */
+    public synchronized String createLogicalSlot(PostgresNode standby, String slot, String plugin) {
+        String operation = "createLogicalSlot";
+        requireNode(operation, "standby", standby);
+        conditions.requireStandby(standby, operation);
+        requireName(operation, "slot", slot);
+        requireName(operation, "plugin", plugin);
+        conditions.requireRunning(standby, operation);
+        conditions.requireRunning(primary(), operation);
+        return running.createLogicalSlot(standby.runtime(), slot, plugin);
+    }
+
+    /**
+     * Returns once {@code standby} has the primary's failover slot {@code slot} synced
+     * ({@code synced}, not {@code temporary}, no {@code invalidation_reason}) and its
+     * {@code confirmed_flush_lsn} has reached the one the primary's slot has now (PostgreSQL 17+,
+     * {@code logical = true}): a promotion after this return resumes the consumer no earlier than that.
+     * A standby syncs a new slot only once the primary's consumer has moved past what the standby can
+     * serve, so keep consuming while this waits. Waits at most 30 s.
+     *
+     * @throws ReplicationTimeoutException showing both nodes' {@code pg_replication_slots}
+     */
+    public void awaitSlotSynced(PostgresNode standby, String slot) {
+        String operation = "awaitSlotSynced";
+        requireNode(operation, "standby", standby);
+        conditions.requireStandby(standby, operation);
+        requireName(operation, "slot", slot);
+        conditions.requireRunning(standby, operation);
+        conditions.requireRunning(primary(), operation);
+        running.awaitSlotSynced(standby.runtime(), slot, DEFAULT_REPLICATION_TIMEOUT);
+    }
+
+    /**
+     * Returns once the logical slot {@code slot} on {@code node} (the primary, or a standby's own slot)
+     * has a {@code confirmed_flush_lsn} at the primary's current WAL position: its consumer has
+     * acknowledged everything written so far. Fails at once for a slot that is gone or invalidated.
+     * Waits at most 30 s.
+     *
+     * @throws ReplicationTimeoutException showing the node's {@code pg_replication_slots}
+     */
+    public void awaitSlotCatchup(PostgresNode node, String slot) {
+        String operation = "awaitSlotCatchup";
+        requireNode(operation, "node", node);
+        requireName(operation, "slot", slot);
+        conditions.requireRunning(node, operation);
+        conditions.requireRunning(primary(), operation);
+        running.awaitSlotCatchup(node.runtime(), slot, DEFAULT_REPLICATION_TIMEOUT);
+    }
+
+    /**
+     * Moves the primary's WAL on by {@code segments} segments: a small write, then
+     * {@code pg_switch_wal()}, that many times (PostgreSQL's TAP {@code advance_wal}); for archive tests
+     * and for slots that {@code max_slot_wal_keep_size} invalidates once their WAL is gone.
+     * Returns the primary's WAL position after.
+     */
+    public synchronized String advanceWal(int segments) {
+        if (segments < 1) {
+            throw new IllegalArgumentException("advanceWal(" + segments + "): segments must be 1 or more but was "
+                    + segments + "; each is one pg_switch_wal() after a write");
+        }
+        conditions.requireRunning(primary(), "advanceWal");
+        return running.advanceWal(segments);
+    }
+
+    /**
+     * Makes this cluster's primary subscribe to {@code publication} on {@code publisher}'s primary
+     * ({@code CREATE SUBSCRIPTION} in this cluster's database, connecting to the publisher's database
+     * as its superuser, password included), and returns once every table's initial copy is done
+     * ({@code pg_subscription_rel} all {@code r} or {@code s}) and the subscriber has applied the
+     * publisher's WAL as of now. The two clusters may run different majors (an upgrade rehearsal);
+     * the publisher needs {@code logical = true} and the publication, the subscriber the tables.
+     *
+     * @throws UnsupportedOperationException where the two clusters' backends cannot reach each other
+     */
+    public synchronized void subscribe(PostgresCluster publisher, String publication, String subscription) {
+        String operation = "subscribe";
+        if (publisher == null) {
+            throw new IllegalArgumentException(operation + ": publisher must be the PostgresCluster whose primary"
+                    + " has the publication, but was null");
+        }
+        if (publisher == this) {
+            throw new IllegalArgumentException(operation + ": publisher is this cluster; a cluster's primary"
+                    + " subscribes to another cluster's publication (in one cluster the standbys have the data already)");
+        }
+        requireName(operation, "publication", publication);
+        requireName(operation, "subscription", subscription);
+        if (publisher.closed.get()) {
+            throw new IllegalStateException(operation + ": the publisher " + publisher.spec.owner() + " is closed");
+        }
+        conditions.requireRunning(primary(), operation);
+        publisher.conditions.requireRunning(publisher.primary(), operation);
+        running.subscribe(publisher.running, publication, subscription, DEFAULT_REPLICATION_TIMEOUT);
+    }
+
+    /**
+     * Returns once the subscription {@code subscription}, made by {@link #subscribe}, has applied the
+     * publisher's WAL as of now (the publisher's {@code pg_stat_replication} shows it). Waits at most 30 s.
+     *
+     * @throws ReplicationTimeoutException showing the publisher's {@code pg_stat_replication}
+     */
+    public void awaitSubscription(String subscription) {
+        requireName("awaitSubscription", "subscription", subscription);
+        running.awaitSubscription(subscription, DEFAULT_REPLICATION_TIMEOUT);
+    }
+
+    private void requireNode(String operation, String argument, PostgresNode node) {
+        if (node == null) {
+            throw new IllegalArgumentException(operation + ": " + argument + " must be a node of this cluster,"
+                    + " e.g. cluster.standby(0), but was null");
+        }
+        conditions.requireMember(node, operation);
+    }
+
+    private static void requireName(String operation, String argument, String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException(operation + ": " + argument + " must be a name, e.g. "
+                    + switch (argument) {
+                        case "plugin" -> "\"pgoutput\" or \"test_decoding\"";
+                        case "publication" -> "\"orders_pub\"";
+                        case "subscription" -> "\"orders_sub\"";
+                        default -> "\"cdc_slot\"";
+                    } + ", but was " + (name == null ? "null" : "\"" + name + "\""));
+        }
+    }
+
+    /**
      * Adds latency to a standby's replication link, {@code oneWay} in each direction: with
      * {@code synchronous = true} every commit waits at least a round trip; {@code Duration.ZERO}
      * removes it. The delay stays with the standby's link across a failover. Local backend only so far.
@@ -389,6 +551,7 @@ public final class PostgresCluster implements AutoCloseable {
         private List<Integer> upstreams = List.of();
         private boolean archiving;
         private boolean replicationSlots;
+        private boolean logical;
         private Duration startTimeout = Duration.ofSeconds(60);
         private String image = "";
         private SshHosts hosts;
@@ -454,6 +617,18 @@ public final class PostgresCluster implements AutoCloseable {
         /** Each standby streams through a physical replication slot, so its upstream keeps the WAL it still needs. */
         public Builder replicationSlots(boolean replicationSlots) {
             this.replicationSlots = replicationSlots;
+            return this;
+        }
+
+        /**
+         * {@code wal_level = logical} on every node, for logical slots, decoding and publications; on
+         * PostgreSQL 17+ also what failover slots need, so standbys sync them with no further setting:
+         * on the standbys {@code sync_replication_slots = on}, {@code hot_standby_feedback = on}, a physical
+         * slot each ({@code primary_slot_name}) and a {@code dbname} in {@code primary_conninfo}; on the
+         * primary {@code synchronized_standby_slots} naming those slots.
+         */
+        public Builder logical(boolean logical) {
+            this.logical = logical;
             return this;
         }
 
@@ -554,7 +729,7 @@ public final class PostgresCluster implements AutoCloseable {
         /** The validated spec, with these {@code hotstandby.*} overrides applied (the JUnit layer merges its own). */
         public ClusterSpec spec(java.util.Properties overrides) {
             ReplicationOptions replication = new ReplicationOptions(synchronous, synchronousCommit, quorum, upstreams,
-                    archiving, replicationSlots);
+                    archiving, replicationSlots, logical);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
                     overrides).withHosts(hosts).withSettings(settings)
                     .withApplication(new ApplicationOptions(database, username, initScripts, clientFaults));

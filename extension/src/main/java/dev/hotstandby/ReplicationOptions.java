@@ -12,12 +12,38 @@ import java.util.List;
  *                         primary; empty: all stream from the primary
  * @param archiving        the primary archives its WAL and standbys restore from that archive
  * @param replicationSlots each standby streams through a physical slot on its upstream
+ * @param logical          {@code wal_level = logical} on every node; from 17 also what failover slots
+ *                         need: slot sync on the standbys, a physical slot per standby, and
+ *                         {@code synchronized_standby_slots} on the primary (see {@link #failoverSlots(int)})
  */
 public record ReplicationOptions(boolean synchronous, SynchronousCommit commitLevel, Quorum quorum,
-                                 List<Integer> upstreams, boolean archiving, boolean replicationSlots) {
+                                 List<Integer> upstreams, boolean archiving, boolean replicationSlots,
+                                 boolean logical) {
 
     public static final ReplicationOptions ASYNCHRONOUS =
-            new ReplicationOptions(false, SynchronousCommit.REMOTE_APPLY, Quorum.ALL, List.of(), false, false);
+            new ReplicationOptions(false, SynchronousCommit.REMOTE_APPLY, Quorum.ALL, List.of(), false, false, false);
+
+    /** The first major with failover slots ({@code failover = true}, {@code sync_replication_slots}). */
+    public static final int FAILOVER_SLOTS_MAJOR = 17;
+
+    /** The first major that decodes on a standby (a logical slot created there). */
+    public static final int STANDBY_DECODING_MAJOR = 16;
+
+    /** Without logical replication: {@code wal_level = replica}, as before the option existed. */
+    public ReplicationOptions(boolean synchronous, SynchronousCommit commitLevel, Quorum quorum,
+                              List<Integer> upstreams, boolean archiving, boolean replicationSlots) {
+        this(synchronous, commitLevel, quorum, upstreams, archiving, replicationSlots, false);
+    }
+
+    /** With logical = true on 17+, standbys sync failover slots from the primary. */
+    public boolean failoverSlots(int major) {
+        return logical && major >= FAILOVER_SLOTS_MAJOR;
+    }
+
+    /** Each standby streams through a physical slot: asked for, or implied by {@link #failoverSlots(int)}. */
+    public boolean physicalSlots(int major) {
+        return replicationSlots || failoverSlots(major);
+    }
 
     /** The upstream of standby {@code index}: -1 for the primary. */
     public int upstreamOf(int index) {

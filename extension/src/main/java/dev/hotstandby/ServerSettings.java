@@ -109,17 +109,28 @@ public record ServerSettings(Map<String, String> everyNode, Map<String, String> 
      * Validates against the cluster they configure; each message names the attribute
      * ({@code settings} or {@code standbySettings}) and the fix.
      */
-    void validate(String owner, int standbys, ReplicationOptions replication) {
+    void validate(String owner, int standbys, int major, ReplicationOptions replication) {
         validateEach(owner, "settings", everyNode);
         validateEach(owner, "standbySettings", standbysOnly);
         requireNot(owner, "wal_level", "minimal", "streaming replication needs wal_level replica or logical");
+        if (replication.logical()) {
+            requireNot(owner, "wal_level", "replica", "logical = true needs wal_level = logical on every node"
+                    + " (it sets that itself)");
+        }
+        if (replication.failoverSlots(major)) {
+            String why = "logical = true on PostgreSQL " + major + " syncs failover slots to the standbys, which needs"
+                    + " it on; logical = true sets it itself";
+            requireStandbyNot(owner, "hot_standby_feedback", why);
+            requireStandbyNot(owner, "sync_replication_slots", why);
+        }
         requireStandbyNot(owner, "hot_standby", "a hot standby answers queries while it replays; the cluster's"
                 + " standbys must (remove hot_standby, or set it on)");
         int senders = standbys == 0 ? 0 : standbys + 1;
         requireAtLeast(owner, "max_wal_senders", senders, "each of the " + standbys + " standby(s) streams through a WAL"
                 + " sender of its upstream, and a base backup (a standby's first start, a rejoin) needs one more");
-        if (replication.replicationSlots()) {
-            requireAtLeast(owner, "max_replication_slots", standbys, "replicationSlots = true keeps a slot per standby"
+        if (replication.physicalSlots(major)) {
+            requireAtLeast(owner, "max_replication_slots", standbys, (replication.replicationSlots()
+                    ? "replicationSlots = true" : "logical = true (failover slots)") + " keeps a slot per standby"
                     + " (after a promotion, all of them on the new primary)");
         }
         for (Map.Entry<String, Integer> parameter : AT_LEAST_THE_PRIMARY.entrySet()) {

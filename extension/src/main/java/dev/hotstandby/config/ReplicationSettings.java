@@ -37,14 +37,47 @@ public final class ReplicationSettings {
     public List<String> forPrimary(List<String> directStandbys) {
         List<String> lines = new ArrayList<>(synchronousStandbys(directStandbys));
         lines.addAll(archiving());
+        lines.addAll(logical());
+        if (spec.replication().failoverSlots(spec.major())) {
+            // sorted, so the setting does not depend on the order a backend keeps its nodes in
+            String slots = String.join(", ", directStandbys.stream().sorted().map(ReplicationSettings::slotName).toList());
+            lines.add(line("synchronized_standby_slots", quote(slots), "logical = true: a failover slot's consumer gets"
+                    + " no change before these standbys' physical slots have confirmed it, so a promoted standby never"
+                    + " lags behind what a consumer acknowledged"));
+        }
         return lines;
     }
 
     /** A standby's lines; it is named {@code name}. */
     public List<String> forStandby(String name) {
+        return forStandby(name, true);
+    }
+
+    /**
+     * A standby's lines. {@code syncSlots}: with failover slots, whether the slot sync worker runs yet;
+     * it needs the standby's physical slot on the primary from its first attempt (one that finds none
+     * is retried only 10 s later), so the engine turns it on once the slots exist.
+     */
+    public List<String> forStandby(String name, boolean syncSlots) {
         List<String> lines = new ArrayList<>(standbyIdentity(name));
         lines.addAll(archiving());
+        lines.addAll(logical());
+        if (spec.replication().failoverSlots(spec.major())) {
+            lines.add(line("sync_replication_slots", syncSlots ? "on" : "off", "logical = true: the slot sync worker"
+                    + " copies the primary's failover slots here, so they survive a promotion"
+                    + (syncSlots ? "" : " (on once this standby's slot exists on the primary)")));
+            lines.add(line("hot_standby_feedback", "on", "logical = true: slot sync needs it, so the primary keeps the"
+                    + " catalog rows a synced slot still decodes with"));
+        }
         return lines;
+    }
+
+    /**
+     * The dbname the standbys' primary_conninfo carries with failover slots (the slot sync worker connects
+     * to a database; which one does not matter, every database's slots are synced); empty otherwise.
+     */
+    public static String conninfoDbname(ClusterSpec spec) {
+        return spec.replication().failoverSlots(spec.major()) ? " dbname=postgres" : "";
     }
 
     /** What makes a node a standby: its standby settings and its slot (none on 11 and older, where recovery.conf does it). */
@@ -53,7 +86,7 @@ public final class ReplicationSettings {
         // on 11 and older recovery.conf makes a standby, and the server reads it by itself
         if (!PostgresMajor.usesRecoveryConf(spec.major())) {
             lines.add(line("include", quote(ConfigFiles.STANDBY_CONF), "what makes this node a standby"));
-            if (spec.replication().replicationSlots()) {
+            if (spec.replication().physicalSlots(spec.major())) {
                 lines.add(line("primary_slot_name", quote(slotName(name)),
                         "replicationSlots = true: the upstream keeps the WAL this standby still needs"));
             }
@@ -81,6 +114,14 @@ public final class ReplicationSettings {
                         "synchronous = true: standbys confirm each commit"),
                 line("synchronous_commit", spec.replication().commitLevel().setting(),
                         "how far they take it before the commit returns"));
+    }
+
+    /** logical = true: every node, a standby decodes (16+) and is ready to be promoted. */
+    private List<String> logical() {
+        if (!spec.replication().logical()) {
+            return List.of();
+        }
+        return List.of(line("wal_level", "logical", "logical = true: WAL carries what logical decoding needs"));
     }
 
     /** Every node gets them: a standby restores from the archive now, and archives once promoted. */

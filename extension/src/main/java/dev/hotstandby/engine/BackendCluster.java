@@ -45,6 +45,14 @@ public interface BackendCluster {
         return Optional.empty();
     }
 
+    /**
+     * Where a server of {@code client}, another cluster, reaches {@code node} of this cluster over TCP (a
+     * subscription's connection string); empty where this backend cannot connect the two.
+     */
+    default Optional<Endpoint> endpointFor(BackendNode node, BackendCluster client) {
+        return Optional.empty();
+    }
+
     /** True where {@link #rewind} can work (the binaries have pg_rewind). */
     boolean canRewind();
 

@@ -2,6 +2,7 @@ package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +22,9 @@ public final class EngineCluster implements RunningCluster {
     private final Rejoin rejoin;
     private final Links links;
     private final RuntimeSettings settings;
+    private final Databases databases;
+    private final LogicalSlots logicalSlots;
+    private final Subscriptions subscriptions;
     private final List<EngineNode> nodes;
     /** Null without {@code clientFaults}. */
     private final ClientRelays clients;
@@ -31,12 +35,15 @@ public final class EngineCluster implements RunningCluster {
         this.backend = backend;
         this.topology = Topology.initial(spec, backend.nodes());
         this.files = new NodeFiles(spec, topology, backend.replicationUser(), backend::linkAddress);
-        this.slots = new Slots(spec.replication().replicationSlots());
+        this.slots = new Slots(spec.replication().physicalSlots(spec.major()));
         this.contract = new StartContract(spec, topology);
         this.failover = new Failover(spec, topology, files, slots);
         this.rejoin = new Rejoin(spec, backend, topology, files, slots, contract);
         this.links = new Links(spec, backend, topology);
         this.settings = new RuntimeSettings(spec, backend, topology, contract);
+        this.databases = new Databases(spec.application().database(), backend.username(), backend.password());
+        this.logicalSlots = new LogicalSlots(spec, topology, databases);
+        this.subscriptions = new Subscriptions(spec, backend, topology, databases);
         this.clients = spec.application().clientFaults() ? new ClientRelays() : null;
         this.nodes = topology.nodes().stream().map(node -> new EngineNode(node, topology, clients)).toList();
     }
@@ -53,6 +60,10 @@ public final class EngineCluster implements RunningCluster {
             backend.boot(cluster.topology, cluster.files);
             for (BackendNode standby : cluster.topology.standbys()) {
                 cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
+            }
+            cluster.files.slotsExist();
+            if (cluster.spec.replication().failoverSlots(cluster.spec.major())) {
+                cluster.logicalSlots.startSlotSync(cluster.files, cluster.topology.standbys(), Waits.remaining(deadline));
             }
             cluster.contract.await(cluster.topology.standbys(),
                     Waits.remaining(deadline));
@@ -175,6 +186,60 @@ public final class EngineCluster implements RunningCluster {
     @Override
     public synchronized boolean reset(NodeRuntime node, String name) {
         return settings.reset(backendNode(node), name);
+    }
+
+    @Override
+    public String createLogicalSlot(String slot, String plugin, boolean failover) {
+        return logicalSlots.createOnPrimary(topology.primary(), slot, plugin, failover);
+    }
+
+    @Override
+    public String createLogicalSlot(NodeRuntime standby, String slot, String plugin) {
+        return logicalSlots.createOnStandby(backendNode(standby), slot, plugin);
+    }
+
+    @Override
+    public void awaitSlotSynced(NodeRuntime standby, String slot, Duration timeout) {
+        logicalSlots.awaitSynced(backendNode(standby), slot, timeout);
+    }
+
+    @Override
+    public void awaitSlotCatchup(NodeRuntime node, String slot, Duration timeout) {
+        logicalSlots.awaitCatchup(backendNode(node), slot, timeout);
+    }
+
+    @Override
+    public synchronized String advanceWal(int segments) {
+        return logicalSlots.advanceWal(topology.primary(), segments);
+    }
+
+    @Override
+    public synchronized void subscribe(RunningCluster publisher, String publication, String subscription, Duration timeout) {
+        if (!(publisher instanceof EngineCluster source)) {
+            throw new IllegalArgumentException("subscribe: the publisher is no cluster of this library: " + publisher);
+        }
+        subscriptions.subscribe(source, publication, subscription, timeout);
+    }
+
+    @Override
+    public void awaitSubscription(String subscription, Duration timeout) {
+        subscriptions.awaitApplied(subscription, timeout);
+    }
+
+    ClusterSpec spec() {
+        return spec;
+    }
+
+    BackendNode primaryNode() {
+        return topology.primary();
+    }
+
+    BackendCluster backendCluster() {
+        return backend;
+    }
+
+    Databases databases() {
+        return databases;
     }
 
     /** Every node's log tail, each headed by its name, for failure messages. */

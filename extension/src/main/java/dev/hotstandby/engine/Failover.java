@@ -38,13 +38,17 @@ final class Failover {
         NodeLog.of(promoted.name()).info("promoted; the primary now, followed by "
                 + topology.followersOf(promoted).stream().map(BackendNode::name).toList());
         files.promoted(promoted, restartOnly(promoted));
-        // a primary now: its node.conf names its direct standbys for synchronous_standby_names,
-        // and its user.conf no longer has the standby settings
+        // the followers' slots first: with logical = true (17+) the node.conf below names them in
+        // synchronized_standby_slots
+        for (BackendNode follower : topology.followersOf(promoted)) {
+            slots.ensure(promoted, follower);
+        }
+        // a primary now: its node.conf names its direct standbys for synchronous_standby_names (and
+        // their slots for synchronized_standby_slots), its user.conf no longer has the standby settings
         files.rewriteNodeConf(promoted);
         files.rewriteUserConf(promoted);
         Sql.reload(promoted);
         for (BackendNode follower : topology.followersOf(promoted)) {
-            slots.ensure(promoted, follower);
             files.pointAt(follower, promoted);
             if (!follower.isServerRunning()) {
                 continue;

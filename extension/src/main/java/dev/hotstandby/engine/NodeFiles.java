@@ -31,6 +31,8 @@ public final class NodeFiles {
     private final Set<BackendNode> promoted = ConcurrentHashMap.newKeySet();
     /** Per promoted node, the standby settings it keeps since they need a restart to change: see {@link #userConf}. */
     private final Map<BackendNode, Set<String>> keptStandbySettings = new ConcurrentHashMap<>();
+    /** With failover slots: the standbys' slot sync workers run (see {@link #slotsExist}). */
+    private volatile boolean slotSync;
 
     /** Where each standby dials its upstream: the backend decides (the local one relays every link). */
     private final BiFunction<BackendNode, BackendNode, LinkAddress> links;
@@ -53,7 +55,7 @@ public final class NodeFiles {
         StringBuilder conf = new StringBuilder("# Written by hotstandby for ").append(node.name())
                 .append("; included at the end of postgresql.conf.\n");
         node.identitySettings().forEach(line -> conf.append(line).append('\n'));
-        List<String> lines = topology.isStandby(node) ? replication.forStandby(node.name())
+        List<String> lines = topology.isStandby(node) ? replication.forStandby(node.name(), slotSync)
                 : replication.forPrimary(topology.followersOf(node).stream().map(BackendNode::name).toList());
         lines.forEach(line -> conf.append(line).append('\n'));
         if (topology.isPrimary(node) && promoted.contains(node)) {
@@ -97,7 +99,7 @@ public final class NodeFiles {
         LinkAddress link = links.apply(standby, upstream);
         return ConfigFiles.packaged().standbySettings(spec.major(), Map.of(
                 "primary_host", link.host(), "primary_port", String.valueOf(link.port()),
-                "user", replicationUser, "name", standby.name()));
+                "user", replicationUser, "name", standby.name(), "dbname", ReplicationSettings.conninfoDbname(spec)));
     }
 
     /** Every file a node's role needs beside its data, by name in the data directory. */
@@ -138,6 +140,15 @@ public final class NodeFiles {
     void promoted(BackendNode node, Set<String> restartOnly) {
         promoted.add(node);
         keptStandbySettings.put(node, Set.copyOf(restartOnly));
+    }
+
+    /**
+     * The standbys' physical slots exist on the primary: from now on a standby's node.conf turns its
+     * slot sync worker on (logical = true, 17+). Before, a worker would fail on the missing slot and be
+     * retried only 10 s later.
+     */
+    void slotsExist() {
+        slotSync = true;
     }
 
     void rejoined(BackendNode node) {

@@ -1,5 +1,6 @@
 package dev.hotstandby.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,4 +70,25 @@ public interface RunningCluster {
 
     /** {@code ALTER SYSTEM RESET name}, applied as {@link #set} applies a value. True when the node was restarted for it. */
     boolean reset(NodeRuntime node, String name);
+
+    /** A logical slot on the primary (optionally a failover slot, 17+); returns its consistent point. */
+    String createLogicalSlot(String slot, String plugin, boolean failover);
+
+    /** A logical slot on a standby (16+); returns its consistent point. */
+    String createLogicalSlot(NodeRuntime standby, String slot, String plugin);
+
+    /** Returns once the standby has the primary's failover slot synced and as far as the primary's. */
+    void awaitSlotSynced(NodeRuntime standby, String slot, Duration timeout);
+
+    /** Returns once the slot on the node has confirmed the primary's current WAL position. */
+    void awaitSlotCatchup(NodeRuntime node, String slot, Duration timeout);
+
+    /** {@code segments} WAL switches on the primary, each after a write; returns the position after. */
+    String advanceWal(int segments);
+
+    /** This cluster's primary subscribes to {@code publication} on {@code publisher}'s; returns once the tables are synced. */
+    void subscribe(RunningCluster publisher, String publication, String subscription, Duration timeout);
+
+    /** Returns once the subscriber has applied the publisher's current WAL position. */
+    void awaitSubscription(String subscription, Duration timeout);
 }

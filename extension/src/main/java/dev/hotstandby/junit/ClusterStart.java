@@ -54,7 +54,7 @@ final class ClusterStart {
                     .synchronous(annotation.synchronous()).synchronousCommit(annotation.synchronousCommit())
                     .quorum(Quorum.parse(annotation.quorum(), describedAs + ": quorum"))
                     .upstreams(annotation.upstreams()).archiving(annotation.archiving())
-                    .replicationSlots(annotation.replicationSlots()).image(annotation.image())
+                    .replicationSlots(annotation.replicationSlots()).logical(annotation.logical()).image(annotation.image())
                     .database(annotation.database()).username(annotation.username())
                     .initScripts(annotation.initScripts()).clientFaults(annotation.clientFaults());
             ServerSettings.parse(describedAs + ": settings", annotation.settings())

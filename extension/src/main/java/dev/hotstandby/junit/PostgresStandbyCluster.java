@@ -89,6 +89,16 @@ public @interface PostgresStandbyCluster {
     boolean replicationSlots() default false;
 
     /**
+     * {@code wal_level = logical} on every node, for logical slots, decoding and publications
+     * ({@code PostgresCluster.createLogicalSlot}, {@code subscribe}). On PostgreSQL 17+ also what failover
+     * slots need, so standbys sync them: {@code sync_replication_slots = on} and
+     * {@code hot_standby_feedback = on} on the standbys, a physical slot per standby (as
+     * {@link #replicationSlots()}), a {@code dbname} in their {@code primary_conninfo}, and
+     * {@code synchronized_standby_slots} on the primary naming the standbys' slots.
+     */
+    boolean logical() default false;
+
+    /**
      * Server parameters for every node, each {@code "name=value"} in postgresql.conf syntax:
      * {@code "max_standby_streaming_delay=0"}, {@code "shared_preload_libraries='pg_stat_statements'"}.
      * Written into each node's {@code user.conf}, which node.conf includes last, so they win over the

@@ -173,7 +173,8 @@ class ConfigsAppliedTest {
                 .replace("{{primary_host}}", relay)
                 .replace("{{primary_port}}", String.valueOf(primary.port()))
                 .replace("{{user}}", primary.username())
-                .replace("{{name}}", "standby-0");
+                .replace("{{name}}", "standby-0")
+                .replace("{{dbname}}", "");   // only logical = true on 17+ names a database
 
         assertThat(value(cluster.standby(0), "select pg_read_file('standby.conf')"))
                 .as("standby-0's standby.conf, rendered from configs/standby.conf")

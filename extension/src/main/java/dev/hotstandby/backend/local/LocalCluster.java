@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Endpoint;
 import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
@@ -194,6 +195,12 @@ final class LocalCluster implements BackendCluster {
     @Override
     public void cut(BackendNode standby, BackendNode upstream) {
         links.faultsOf(local(standby)).cut(true);
+    }
+
+    /** Another cluster's local servers reach this one's over loopback TCP, with the password, as the tests do. */
+    @Override
+    public Optional<Endpoint> endpointFor(BackendNode node, BackendCluster client) {
+        return client instanceof LocalCluster ? Optional.of(new Endpoint(node.host(), node.port())) : Optional.empty();
     }
 
     @Override

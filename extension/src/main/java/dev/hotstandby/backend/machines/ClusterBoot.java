@@ -70,7 +70,7 @@ final class ClusterBoot {
      */
     void bootStandby(MachineNode standby, MachineNode upstream) {
         writePasswordFiles(standby);
-        new Slots(spec.replication().replicationSlots()).ensure(upstream, standby);
+        new Slots(spec.replication().physicalSlots(spec.major())).ensure(upstream, standby);
         baseBackup(standby, upstream);
         files.configure(standby);
         standby.startServer(spec.startTimeout());
