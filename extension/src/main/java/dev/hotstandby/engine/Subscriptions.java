@@ -35,11 +35,6 @@ final class Subscriptions {
         String operation = "subscribe(" + publisher.spec().owner() + ", \"" + publication + "\", \"" + subscription + "\")";
         BackendNode source = publisher.primaryNode();
         BackendNode subscriber = topology.primary();
-        Endpoint endpoint = publisher.backendCluster().endpointFor(source, backend).orElseThrow(() ->
-                new UnsupportedOperationException(operation + ": the " + spec.backend() + " backend's servers cannot"
-                        + " reach a server of the " + publisher.spec().backend() + " backend (subscriptions work between"
-                        + " clusters of the same backend where it can connect them: local and local); run both"
-                        + " clusters on one backend"));
         Databases publisherDatabases = publisher.databases();
         try {
             String level = publisherDatabases.single(source, "SELECT current_setting('wal_level')");
@@ -56,6 +51,12 @@ final class Subscriptions {
             throw new IllegalStateException(operation + ": cannot read the publisher's " + source.name() + ": "
                     + e.getMessage(), e);
         }
+        // only then whether this backend reaches the publisher: a wrong name is the test's to fix on any backend
+        Endpoint endpoint = publisher.backendCluster().endpointFor(source, backend).orElseThrow(() ->
+                new UnsupportedOperationException(operation + ": the " + spec.backend() + " backend's servers cannot"
+                        + " reach a server of the " + publisher.spec().backend() + " backend (subscriptions work between"
+                        + " clusters of the same backend where it can connect them: local and local); run both"
+                        + " clusters on one backend"));
         String conninfo = "host=" + endpoint.host() + " port=" + endpoint.port() + " dbname="
                 + publisherDatabases.database() + " user=" + publisherDatabases.user() + " password="
                 + conninfoValue(publisherDatabases.password()) + " application_name=" + subscription;
