@@ -8,16 +8,8 @@ import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,40 +41,23 @@ class FailoverTest {
 
     @Test
     void theServiceSurvivesAFailoverWithoutLosingAnAcknowledgedWrite() throws Exception {
-        List<Long> acknowledged = new CopyOnWriteArrayList<>();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        Future<?> writing = writer.submit(() -> {
-            for (int i = 0; !stop.get(); i++) {
-                try {
-                    acknowledged.add(customers.create("customer " + i).id());
-                } catch (DataAccessException refused) {
-                    failed.incrementAndGet();
-                }
-            }
-        });
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 20);
+        try (Writer writer = new Writer(customers)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged().size() >= 20);
             PostgresNode formerPrimary = cluster.primary();
             cluster.kill(formerPrimary);
             PostgresNode promoted = cluster.promote(cluster.standby(0));
-            int beforeRecovery = acknowledged.size();
+            int beforeRecovery = writer.acknowledged().size();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= beforeRecovery + 20);
-            stop.set(true);
-            writing.get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged().size() >= beforeRecovery + 20);
+            writer.stop();
 
             System.out.printf("failover sample: %d writes acknowledged, %d refused during the switch%n",
-                    acknowledged.size(), failed.get());
+                    writer.acknowledged().size(), writer.failed());
             List<Long> onThePromotedNode = JdbcClient.create(promoted.dataSource())
                     .sql("SELECT id FROM customer").query(Long.class).list();
-            assertThat(onThePromotedNode).containsAll(acknowledged);
+            assertThat(onThePromotedNode).containsAll(writer.acknowledged());
             Servers writtenOn = new TransactionTemplate(transactions).execute(status -> Servers.current(jdbc));
             assertThat(writtenOn).isEqualTo(new Servers(promoted.name(), false));
-        } finally {
-            stop.set(true);
-            writer.shutdownNow();
         }
     }
 }

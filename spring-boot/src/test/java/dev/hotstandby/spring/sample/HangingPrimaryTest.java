@@ -7,16 +7,8 @@ import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
@@ -41,41 +33,24 @@ class HangingPrimaryTest {
 
     @Test
     void hikariGivesUpOnAHangingPrimaryAndServesAgainWhenTheNetworkIsBack() throws Exception {
-        List<Long> acknowledged = new CopyOnWriteArrayList<>();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        Future<?> writing = writer.submit(() -> {
-            for (int i = 0; !stop.get(); i++) {
-                try {
-                    acknowledged.add(customers.create("customer " + i).id());
-                } catch (DataAccessException timedOut) {
-                    failed.incrementAndGet();
-                }
-            }
-        });
-        try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 10);
+        try (Writer writer = new Writer(customers)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged().size() >= 10);
             cluster.cutClients(cluster.primary());
             try {
                 // longer than the socket timeout: whatever was in flight, and what came after, fails
-                await().atMost(Duration.ofSeconds(20)).until(() -> failed.get() >= 2);
+                await().atMost(Duration.ofSeconds(20)).until(() -> writer.failed() >= 2);
             } finally {
                 cluster.restoreClients(cluster.primary());
             }
-            int beforeRecovery = acknowledged.size();
-            await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= beforeRecovery + 10);
-            stop.set(true);
-            writing.get(30, TimeUnit.SECONDS);
+            int beforeRecovery = writer.acknowledged().size();
+            await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged().size() >= beforeRecovery + 10);
+            writer.stop();
 
             System.out.printf("hanging primary sample: %d writes acknowledged, %d failed while it hung%n",
-                    acknowledged.size(), failed.get());
+                    writer.acknowledged().size(), writer.failed());
             List<Long> stored = JdbcClient.create(cluster.primary().dataSource())
                     .sql("SELECT id FROM customer").query(Long.class).list();
-            assertThat(stored).containsAll(acknowledged);
-        } finally {
-            stop.set(true);
-            writer.shutdownNow();
+            assertThat(stored).containsAll(writer.acknowledged());
         }
     }
 }
