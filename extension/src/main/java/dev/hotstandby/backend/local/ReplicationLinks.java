@@ -40,16 +40,13 @@ final class ReplicationLinks implements AutoCloseable {
     }
 
     LinkFaults faultsOf(LocalNode standby) {
-        if (direct) {
-            throw new UnsupportedOperationException(standby.name() + " streams without a relay (-D" + DIRECT_PROPERTY
-                    + ", for the relay benchmark): its link cannot be cut, delayed or capped");
-        }
+        requireRelayed(standby);
         return faults.computeIfAbsent(standby.name(), name -> new LinkFaults());
     }
 
     /** Drops the connections of every link the standby has. */
     void reset(LocalNode standby) {
-        faultsOf(standby);
+        requireRelayed(standby);
         relays.forEach((key, relay) -> {
             if (key.startsWith(standby.name() + "->")) {
                 relay.reset();
@@ -61,5 +58,12 @@ final class ReplicationLinks implements AutoCloseable {
     public void close() {
         faults.values().forEach(fault -> fault.cut(false));   // lets the relays' threads see their sockets close
         relays.values().forEach(LinkRelay::close);
+    }
+
+    private void requireRelayed(LocalNode standby) {
+        if (direct) {
+            throw new UnsupportedOperationException(standby.name() + " streams without a relay (-D" + DIRECT_PROPERTY
+                    + ", for the relay benchmark): its link cannot be cut, delayed, capped or reset");
+        }
     }
 }
