@@ -55,7 +55,7 @@ final class Subscriptions {
         Endpoint endpoint = publisher.backendCluster().endpointFor(source, backend).orElseThrow(() ->
                 new UnsupportedOperationException(operation + ": the " + spec.backend() + " backend's servers cannot"
                         + " reach a server of the " + publisher.spec().backend() + " backend (subscriptions work between"
-                        + " clusters of the same backend where it can connect them: local and local); run both"
+                        + " clusters of the same backend where it can connect them: local and local, containers and containers); run both"
                         + " clusters on one backend"));
         String conninfo = "host=" + endpoint.host() + " port=" + endpoint.port() + " dbname="
                 + publisherDatabases.database() + " user=" + publisherDatabases.user() + " password="

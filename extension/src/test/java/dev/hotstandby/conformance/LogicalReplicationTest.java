@@ -9,6 +9,7 @@ import static dev.hotstandby.conformance.Sql.slotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hotstandby.Backend;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
@@ -287,12 +288,14 @@ class LogicalReplicationTest {
             assertThatThrownBy(() -> subscriber.subscribe(cluster, "no_such_pub", "items_sub"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("has no publication \"no_such_pub\"");
-            try {
-                subscriber.subscribe(cluster, "items_pub", "items_sub");
-            } catch (UnsupportedOperationException unreachable) {
-                assertThat(unreachable).hasMessageContaining("cannot reach a server of the " + cluster.spec().backend());
+            Backend backend = cluster.spec().backend();
+            if (backend == Backend.VAGRANT || backend == Backend.SSH) {   // each cluster's machines have a network of their own
+                assertThatThrownBy(() -> subscriber.subscribe(cluster, "items_pub", "items_sub"))
+                        .isInstanceOf(UnsupportedOperationException.class)
+                        .hasMessageContaining("cannot reach a server of the " + backend);
                 return;
             }
+            subscriber.subscribe(cluster, "items_pub", "items_sub");
             assertThat(single(target, "SELECT string_agg(DISTINCT srsubstate::text, ',') FROM pg_subscription_rel"))
                     .isIn("r", "s", "r,s");
             assertThat(Sql.count(target, "sub_items")).as("the initial copy").isEqualTo(100);

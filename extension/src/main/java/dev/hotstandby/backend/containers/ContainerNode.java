@@ -312,8 +312,13 @@ final class ContainerNode implements BackendNode {
 
     /** The container's address on the replication network, or null while it is off it. */
     String replicationAddress() {
+        return addressOn(replicationNetwork);
+    }
+
+    /** The container's address on a network, or null while it is not on it. */
+    String addressOn(String networkId) {
         return client.inspectContainerCmd(containerId()).exec().getNetworkSettings().getNetworks().values().stream()
-                .filter(network -> replicationNetwork.equals(network.getNetworkID()))
+                .filter(network -> networkId.equals(network.getNetworkID()))
                 .map(com.github.dockerjava.api.model.ContainerNetwork::getIpAddress)
                 .findFirst().orElse(null);
     }

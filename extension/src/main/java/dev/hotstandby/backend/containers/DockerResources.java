@@ -11,8 +11,9 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
 /**
- * What the cluster's containers share in Docker: two networks of the cluster's own, and with
- * archiving = true a volume for the WAL archive. All carry the cluster's labels, so a later start
+ * What the cluster's containers share in Docker: two networks of the cluster's own (a third where
+ * other clusters subscribe to it, {@link SubscriberNetwork}), and with archiving = true a volume for
+ * the WAL archive. All carry the cluster's labels, so a later start
  * removes them should this JVM die before {@link #remove}.
  *
  * <p>The <em>replication</em> network ({@code hotstandby-<id>}) carries replication: each node is
@@ -30,10 +31,12 @@ final class DockerResources {
     private String replicationNetworkId;
     private List<String> subnets = List.of();
     private String archiveVolume;
+    private final SubscriberNetwork subscribers;
 
     DockerResources(DockerClient client, String clusterId) {
         this.client = client;
         this.clusterId = clusterId;
+        this.subscribers = new SubscriberNetwork(client, clusterId);
     }
 
     /** Both networks, and their subnets: pg_hba.conf admits connections from them only. */
@@ -84,8 +87,14 @@ final class DockerResources {
         return archiveVolume;
     }
 
+    /** Where other clusters' servers reach this cluster's, made on first use. */
+    SubscriberNetwork subscribers() {
+        return subscribers;
+    }
+
     /** Removes what was created (the containers must be gone first); what fails is added to {@code problems}. */
     void remove(List<String> problems) {
+        subscribers.remove(problems);
         if (replicationNetworkId != null) {
             try {
                 client.removeNetworkCmd(replicationNetworkId).exec();

@@ -110,6 +110,40 @@ class ContainersBackendTest {
         }
     }
 
+    /**
+     * The subscriber's containers join the publisher's subscriber network: their mapped ports stay
+     * (the network is internal, so it never takes their default gateway), the subscription streams,
+     * and a publisher closed first takes its network away from under the still running subscriber.
+     */
+    @Test
+    void aSubscriberKeepsItsPortsAndThePublisherClosedFirstLeavesNothing() throws Exception {
+        PostgresCluster publisher = ContainersAvailable.builder().describedAs("publisher").standbys(0).logical(true).start();
+        try (PostgresCluster subscriber = ContainersAvailable.builder().describedAs("subscriber").standbys(1).start()) {
+            List<Integer> portsBefore = subscriber.nodes().stream().map(PostgresNode::port).toList();
+            try {
+                execute(publisher.primary(), "CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items VALUES (1)",
+                        "CREATE PUBLICATION items_pub FOR TABLE items");
+                execute(subscriber.primary(), "CREATE TABLE items (id int PRIMARY KEY)");
+                String rules = "SELECT count(*) FROM pg_hba_file_rules WHERE type = 'host'";
+                String rulesBefore = single(publisher.primary(), rules);
+                subscriber.subscribe(publisher, "items_pub", "items_sub");
+                assertThat(single(subscriber.primary(), "SELECT count(*) FROM items")).isEqualTo("1");
+                assertThat(Integer.parseInt(single(publisher.primary(), rules))).as("the subscriber network's rule")
+                        .isEqualTo(Integer.parseInt(rulesBefore) + 1);
+                execute(subscriber.primary(), "DROP SUBSCRIPTION items_sub");
+            } finally {
+                publisher.close();
+            }
+            assertThat(labelled(Labels.OWNER + "=" + Labels.owner())).as("only the subscriber's containers and networks")
+                    .hasSize(subscriber.nodes().size() + 2);
+            assertThat(subscriber.nodes().stream().map(PostgresNode::port).toList()).isEqualTo(portsBefore);
+            execute(subscriber.primary(), "INSERT INTO items VALUES (2)");
+            subscriber.awaitReplication();
+            assertThat(single(subscriber.standby(0), "SELECT count(*) FROM items")).isEqualTo("2");
+        }
+        assertThat(labelled(Labels.OWNER + "=" + Labels.owner())).isEmpty();
+    }
+
     /** Containers, networks and volumes whose labels match {@code filter} ("key" or "key=value"). */
     static List<String> labelled(String filter) {
         DockerClient client = DockerClientFactory.instance().client();
