@@ -3,8 +3,11 @@
 # Starts dockerd unless Docker answers; waits until it does, at most $DOCKERD_DEADLINE seconds.
 start_dockerd() {
   if ! docker info >/dev/null 2>&1; then
-    # its own session, so it outlives this script and the CI step that ran it
-    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    # its own session, so it outlives this script and the CI step that ran it. Networks it makes
+    # come from 172.18.0.0/15 only: by default, once it has handed out 172.17-31 (it moves on through
+    # its pools as networks are made and removed), it takes 192.168.x.0/20 blocks, and those cover
+    # the Vagrant machines' private networks (192.168.56-63.0/24).
+    setsid nohup dockerd --default-address-pool base=172.18.0.0/15,size=24 >>"$DOCKERD_LOG" 2>&1 </dev/null &
     deadline=$((SECONDS + DOCKERD_DEADLINE))
     until docker info >/dev/null 2>&1; do
       if [ "$SECONDS" -ge "$deadline" ]; then

@@ -15,6 +15,8 @@ MINIMAL_BASE="hotstandby-test/debian-base:${SUITE}"
 # .ci/containers.sh's base (Debian + PostgreSQL 15): reused when present, saving a debootstrap;
 # the machines then have PostgreSQL's binaries but no cluster. HOTSTANDBY_VAGRANT_BASE overrides.
 POSTGRES_BASE="hotstandby-test/debian-postgres-base:15"
+IMAGE17="hotstandby-test/vagrant-sshd:trixie"            # PostgreSQL 17 installed, for failover slots
+POSTGRES17_BASE="hotstandby-test/debian-postgres-base:17"
 MINIMAL_PACKAGES=openssh-server,sudo,python3,rsync,iproute2,iptables,iputils-ping,ca-certificates,procps
 RECIPE=vagrant/docker
 DOCKERD_LOG=/var/log/hotstandby-dockerd.log
@@ -67,28 +69,40 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   [ "$base" = "$MINIMAL_BASE" ] || { echo "base image $base not found" >&2; exit 1; }
   build_minimal_base
 fi
-base_id=$(docker image inspect --format '{{.Id}}' "$base")
 # Vagrant's insecure public key, from the Vagrant that will log in with it (never a private key).
 pubkey=$(dpkg -L vagrant 2>/dev/null | grep -m1 '/keys/vagrant\.pub$' || true)
 if [ -z "$pubkey" ] || [ ! -s "$pubkey" ]; then
   pubkey=$(find / -xdev -path '*/keys/vagrant.pub' -print -quit 2>/dev/null || true)
 fi
 [ -n "$pubkey" ] && [ -s "$pubkey" ] || { echo "Vagrant's keys/vagrant.pub not found" >&2; exit 1; }
-# The image records a hash of its recipe, key and base, so a change to any of them rebuilds it.
-recipe_hash=$( { cat "$RECIPE/Dockerfile" "$RECIPE/entrypoint.sh" "$RECIPE/sshd_config" "$pubkey"
-                 echo "$base_id"; } | sha256sum | cut -c1-16)
-built_hash=$(docker image inspect --format '{{index .Config.Labels "dev.hotstandby.recipe"}}' "$IMAGE" 2>/dev/null || true)
-if [ "$built_hash" = "$recipe_hash" ]; then
-  echo "present (recipe $recipe_hash, FROM $base)"
-else
+
+# build_sshd_image IMAGE BASE: the recipe's image FROM BASE. The image records a hash of its recipe,
+# key and base, so a change to any of them rebuilds it.
+build_sshd_image() {
+  local image=$1 base=$2 base_id recipe_hash built_hash t context
+  base_id=$(docker image inspect --format '{{.Id}}' "$base")
+  recipe_hash=$( { cat "$RECIPE/Dockerfile" "$RECIPE/entrypoint.sh" "$RECIPE/sshd_config" "$pubkey"
+                   echo "$base_id"; } | sha256sum | cut -c1-16)
+  built_hash=$(docker image inspect --format '{{index .Config.Labels "dev.hotstandby.recipe"}}' "$image" 2>/dev/null || true)
+  if [ "$built_hash" = "$recipe_hash" ]; then
+    echo "present (recipe $recipe_hash, FROM $base)"
+    return
+  fi
   t=$(now)
   context=$(mktemp -d /var/tmp/hotstandby-vagrant-image.XXXXXX)
   cp "$RECIPE/Dockerfile" "$RECIPE/entrypoint.sh" "$RECIPE/sshd_config" "$context/"
   cp "$pubkey" "$context/vagrant.pub"
-  docker build --quiet --tag "$IMAGE" --label "dev.hotstandby.recipe=$recipe_hash" \
+  docker build --quiet --tag "$image" --label "dev.hotstandby.recipe=$recipe_hash" \
     --build-arg "BASE=$base" "$context"
   rm -rf "$context"
-  echo "built $IMAGE FROM $base in $(since "$t")"
+  echo "built $image FROM $base in $(since "$t")"
+}
+build_sshd_image "$IMAGE" "$base"
+
+# Machines with PostgreSQL 17 (failover slots), FROM .ci/containers.sh's Debian 13 base where it is there.
+if docker image inspect "$POSTGRES17_BASE" >/dev/null 2>&1; then
+  echo "== sshd image $IMAGE17"
+  build_sshd_image "$IMAGE17" "$POSTGRES17_BASE"
 fi
 
 echo "== smoke test: vagrant/Vagrantfile on the docker provider (primary + $STANDBYS standbys)"

@@ -55,7 +55,7 @@ final class ClusterBoot {
                 // 1 MB WAL segments, as the other backends' clusters: archiving ships a segment as soon as it fills
                 + (spec.major() >= 11 ? " --wal-segsize=1" : "") + " >initdb.log 2>&1"
                 + " && rm superuser.pw");
-        InitdbConfigs.apply(primary, memberAddresses);
+        InitdbConfigs.apply(primary, memberAddresses, spec.replication().failoverSlots(spec.major()));
         files.configure(primary);
         primary.startServer(spec.startTimeout());
         Sql.single(primary, "SET synchronous_commit = local");

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * <p>Machines kept as evidence of a failed class still use their subnet: a {@link #keep() kept}
  * lease stays held for the rest of the JVM, and a subnet whose docker network (the docker
  * provider's {@code vagrant_network_<subnet>.0/24}) still has containers is skipped, whichever
- * JVM kept them.
+ * JVM kept them; so is one that another Docker network overlaps.
  */
 final class SubnetLease implements AutoCloseable {
     private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "hotstandby-vagrant-subnets");
@@ -50,7 +50,7 @@ final class SubnetLease implements AutoCloseable {
     }
 
     static SubnetLease acquire() {
-        return acquire(LOCKS, SubnetLease::dockerNetworkHasContainers);
+        return acquire(LOCKS, SubnetLease::dockerUses);
     }
 
     /** @param occupied whether machines this lease knows nothing of still use a subnet ({@code 192.168.56}) */
@@ -75,7 +75,7 @@ final class SubnetLease implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot lease a private network under " + locks + ": " + e.getMessage(), e);
         }
-        throw new IllegalStateException("all eight private networks 192.168.56-63.0/24 are in use by other clusters"
+        throw new IllegalStateException("all eight private networks 192.168.56-63.0/24 are in use by other clusters, by other Docker networks"
                 + " or by machines kept after a failure (`docker network inspect vagrant_network_192.168.<n>.0/24`);"
                 + " run fewer Vagrant clusters at once, or destroy the kept machines");
     }
@@ -100,24 +100,77 @@ final class SubnetLease implements AutoCloseable {
         }
     }
 
-    /** Whether the docker provider's network for this subnet still has containers; false without docker. */
-    private static boolean dockerNetworkHasContainers(String network) {
+    /**
+     * Whether Docker already uses the subnet: the docker provider's network for it still has
+     * containers, or another network overlaps it (Docker hands out 192.168.x.0/20 blocks once its
+     * 172.x pools are taken, e.g. to a containers cluster's networks; Vagrant would then try to put
+     * the machine on that network). False without docker.
+     */
+    private static boolean dockerUses(String network) {
         try {
-            Process process = new ProcessBuilder("sh", "-c", "command -v docker >/dev/null || exit 0; docker network"
-                    + " inspect --format '{{len .Containers}}' " + Sh.quote("vagrant_network_" + network + ".0/24")
-                    + " 2>/dev/null").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("sh", "-c", "command -v docker >/dev/null || exit 0; docker network ls -q"
+                    + " | xargs -r docker network inspect --format"
+                    + " '{{.Name}} {{len .Containers}} {{range .IPAM.Config}}{{.Subnet}} {{end}}' 2>/dev/null")
+                    .redirectErrorStream(true).start();
             process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return false;
             }
-            return output.matches("[1-9]\\d*");
+            return usedIn(output, network);
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** {@code networks}: a line per Docker network, its name, its number of containers, its subnets. */
+    static boolean usedIn(String networks, String network) {
+        String own = "vagrant_network_" + network + ".0/24";
+        for (String line : networks.strip().split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length < 2) {
+                continue;
+            }
+            if (fields[0].equals(own)) {
+                if (!fields[1].equals("0")) {
+                    return true;
+                }
+                continue;
+            }
+            for (int i = 2; i < fields.length; i++) {
+                if (overlaps(fields[i], network + ".0/24")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean overlaps(String cidr, String other) {
+        long[] a = ipv4Block(cidr);
+        long[] b = ipv4Block(other);
+        if (a == null || b == null) {
+            return false;   // IPv6, or nothing Docker would print
+        }
+        long mask = Math.min(a[1], b[1]);
+        long bits = mask == 0 ? 0 : (0xFFFFFFFFL << (32 - mask)) & 0xFFFFFFFFL;
+        return (a[0] & bits) == (b[0] & bits);
+    }
+
+    /** The address as a number and the prefix length, or null where it is no IPv4 CIDR. */
+    private static long[] ipv4Block(String cidr) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)\\.(\\d+)/(\\d+)").matcher(cidr);
+        if (!m.matches()) {
+            return null;
+        }
+        long address = 0;
+        for (int i = 1; i <= 4; i++) {
+            address = (address << 8) | Long.parseLong(m.group(i));
+        }
+        return new long[] {address, Long.parseLong(m.group(5))};
     }
 }

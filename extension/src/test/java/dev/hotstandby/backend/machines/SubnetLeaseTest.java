@@ -46,4 +46,21 @@ class SubnetLeaseTest {
             assertThat(lease.network()).as("skipping left the lock free").isEqualTo("192.168.56");
         }
     }
+
+    @Test
+    void aSubnetAnotherDockerNetworkOverlapsCountsAsUsed() {
+        String networks = """
+                bridge 0 172.17.0.0/16
+                vagrant_network_192.168.56.0/24 0 192.168.56.0/24
+                vagrant_network_192.168.57.0/24 2 192.168.57.0/24
+                hotstandby-5j9qmegb-access 1 192.168.48.0/20
+                host 0
+                ip6 0 fd00::/64
+                """;
+        assertThat(SubnetLease.usedIn(networks, "192.168.56")).as("Docker's /20 block covers it").isTrue();
+        assertThat(SubnetLease.usedIn(networks, "192.168.57")).as("its own network still has machines").isTrue();
+        assertThat(SubnetLease.usedIn(networks, "192.168.64")).isFalse();
+        assertThat(SubnetLease.usedIn(networks.replace("192.168.48.0/20", "192.168.80.0/20"), "192.168.56"))
+                .as("its own, empty network").isFalse();
+    }
 }
