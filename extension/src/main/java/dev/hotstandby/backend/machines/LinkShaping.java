@@ -110,7 +110,7 @@ final class LinkShaping {
                             + ROOT + ": htb",
                     "echo \"$dev " + minor + "\" >> " + Sh.quote(state),
                     "tc class add dev \"$dev\" parent " + ROOT + ": classid " + classId + " htb rate " + bits + "bit ceil "
-                            + bits + "bit",
+                            + bits + "bit quantum 60000",   // an explicit quantum: HTB's own, from the rate, is out of range at 10 Gbit/s
                     shape.delay().isZero() ? "" : "err=$(tc qdisc add dev \"$dev\" parent " + classId + " handle "
                             + Integer.toHexString(minor) + ": netem delay " + shape.delay().toNanos() / 1000 + "us limit 100000"
                             + " 2>&1) || { case \"$err\" in *nknown*|*'not found'*) " + removal("$dev", minor) + "; exit "
@@ -151,8 +151,9 @@ final class LinkShaping {
 
     /** Removes a class and its filter (and the netem under it), if there. */
     private static String removal(String dev, Object minor) {
-        return "{ tc filter del dev \"" + dev + "\" parent " + ROOT + ": prio " + minor + " 2>/dev/null;"
-                + " tc class del dev \"" + dev + "\" classid " + ROOT + ":$(printf %x " + minor + ") 2>/dev/null; true; }";
+        // "|| true" on each: the script may run under set -e
+        return "{ tc filter del dev \"" + dev + "\" parent " + ROOT + ": prio " + minor + " 2>/dev/null || true;"
+                + " tc class del dev \"" + dev + "\" classid " + ROOT + ":$(printf %x " + minor + ") 2>/dev/null || true; }";
     }
 
     private static String removeIdleRoot(String dev) {
