@@ -27,9 +27,6 @@ import org.junit.jupiter.api.Test;
  * provisions anything, removes them.
  */
 class KilledJvmSshTest {
-    /** The hosts' HTB classes and roots of the link shaping (handle 7e57:), over every interface. */
-    private static final String SHAPING = "echo $(for d in $(ls /sys/class/net); do tc class show dev $d; done | grep -c 'htb 7e57:')"
-            + " $(for d in $(ls /sys/class/net); do tc qdisc show dev $d root; done | grep -c 'htb 7e57:')";
     private static final Pattern STARTED = Pattern.compile("started primary owner=(\\S+)");
     private static SshdHosts hosts;
 
@@ -90,7 +87,7 @@ class KilledJvmSshTest {
             String servers = onHost(i, "su -s /bin/sh postgres -c 'for p in /proc/[0-9]*; do readlink $p/cwd; done'"
                     + " | grep -c '^/var/tmp/" + marker + "-' || true");
             String rules = onHost(i, "iptables -w -S | grep -c -- '" + marker + "' || true");
-            String shaping = onHost(i, SHAPING);
+            String shaping = onHost(i, SshdHosts.SHAPING);
             String keys = onHost(i, "grep -c ' " + marker + "-' ~postgres/.ssh/authorized_keys 2>/dev/null || true");
             String dirs = onHost(i, "ls -d /var/tmp/" + marker + "-* 2>/dev/null || true");
             if (present) {
