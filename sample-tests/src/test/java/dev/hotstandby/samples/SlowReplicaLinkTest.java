@@ -42,7 +42,7 @@ class SlowReplicaLinkTest {
             cluster.delayLink(standby, Duration.ZERO);
         }
 
-        System.out.printf("checkout latency, direct link: %s ms; 20 ms each way: %s ms%n", fast, slow);
+        System.out.printf("checkout latency, no delay: %s ms; 20 ms each way: %s ms%n", fast, slow);
         // the round trip is a floor no machine can beat; an upper bound would only measure this machine's load
         assertTrue(Collections.min(slow) >= 40, "every checkout waits a round trip: " + slow);
     }
