@@ -25,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * then go straight to the upstream, and a link fault fails naming why.
  */
 final class ReplicationRelays implements AutoCloseable {
+    /** For the relay benchmark only: links straight to the upstream's address, as before the relays. */
+    static final String DIRECT_PROPERTY = "hotstandby.containers.directLinks";
+
     private final InetAddress gateway;
     private final String unavailable;
     private final Map<String, LinkFaults> faults = new ConcurrentHashMap<>();
@@ -40,6 +43,10 @@ final class ReplicationRelays implements AutoCloseable {
 
     /** Relays on {@code gateway} where it is an address of this machine; otherwise direct links. */
     static ReplicationRelays on(String gateway) {
+        if (Boolean.getBoolean(DIRECT_PROPERTY)) {
+            return new ReplicationRelays(null, "this run links standbys straight to their upstream (-D" + DIRECT_PROPERTY
+                    + ", for the relay benchmark)");
+        }
         if (gateway == null) {
             return new ReplicationRelays(null, "Docker gave the cluster's replication network no gateway address");
         }
