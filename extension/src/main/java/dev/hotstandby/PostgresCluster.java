@@ -417,7 +417,11 @@ public final class PostgresCluster implements AutoCloseable {
     /**
      * Adds latency to a standby's replication link, {@code oneWay} in each direction: with
      * {@code synchronous = true} every commit waits at least a round trip; {@code Duration.ZERO}
-     * removes it. The delay stays with the standby's link across a failover. Local backend only so far.
+     * removes it. On the local and containers backends a relay of the test JVM delays it, and the
+     * delay stays with the standby's link across a failover; on machines it is netem in each end's
+     * kernel, for the link it was set on.
+     *
+     * @throws UnsupportedOperationException where a machine's kernel has no netem (sch_netem), naming it
      */
     public synchronized void delayLink(PostgresNode standby, Duration oneWay) {
         requireLinkOperation(standby, "delayLink");
@@ -430,7 +434,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     /**
      * Caps a standby's replication link at {@code bytesPerSecond} in each direction; {@code 0}
-     * removes the cap. Local backend only so far.
+     * removes the cap. A relay of the test JVM paces it (local, containers); on machines an HTB class
+     * of each end's kernel.
      */
     public synchronized void limitLink(PostgresNode standby, long bytesPerSecond) {
         requireLinkOperation(standby, "limitLink");
@@ -443,7 +448,8 @@ public final class PostgresCluster implements AutoCloseable {
 
     /**
      * Drops a standby's replication connections once, as a reset does; returns once a new WAL
-     * receiver streams (the standby dials again by itself). Local backend only so far.
+     * receiver streams (the standby dials again by itself). The relay closes them (local,
+     * containers); on machines {@code ss -K} aborts them, with an RST.
      */
     public synchronized void resetLink(PostgresNode standby) {
         requireLinkOperation(standby, "resetLink");

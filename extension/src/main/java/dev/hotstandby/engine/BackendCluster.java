@@ -94,8 +94,7 @@ public interface BackendCluster {
 
     private UnsupportedOperationException linkFaultsMissing(String operation) {
         return new UnsupportedOperationException(operation + " is not available on Backend." + spec().backend()
-                + " yet: only the local backend relays its replication links so far (tc netem on containers and"
-                + " machines is still to come)");
+                + ": this backend has no way to shape its replication links");
     }
 
     /**

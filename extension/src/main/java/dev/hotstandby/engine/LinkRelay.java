@@ -69,12 +69,22 @@ public final class LinkRelay implements AutoCloseable {
      * (a container's mapped port changes when it restarts).
      */
     public static LinkRelay onLoopback(String name, Supplier<InetSocketAddress> upstream, LinkFaults faults) {
+        return onAddress(name, InetAddress.getLoopbackAddress(), upstream, faults);
+    }
+
+    /**
+     * Listens on a free port of {@code local}, one of this machine's addresses (the containers
+     * backend's: the gateway of the cluster's Docker network, which its containers reach), and relays
+     * to {@code upstream}, asked for each new connection.
+     */
+    public static LinkRelay onAddress(String name, InetAddress local, Supplier<InetSocketAddress> upstream,
+                                      LinkFaults faults) {
         try {
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            server.bind(new InetSocketAddress(local, 0));
             return start(new LinkRelay(name, null, upstream::get, faults, server));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a loopback link relay for " + name, e);
+            throw new UncheckedIOException("cannot open a link relay for " + name + " on " + local.getHostAddress(), e);
         }
     }
 
@@ -88,7 +98,7 @@ public final class LinkRelay implements AutoCloseable {
         return socket;
     }
 
-    /** The loopback port it listens on. */
+    /** The TCP port it listens on. */
     public int port() {
         try {
             return ((InetSocketAddress) server.getLocalAddress()).getPort();

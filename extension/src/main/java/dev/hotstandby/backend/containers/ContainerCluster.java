@@ -6,10 +6,12 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Endpoint;
+import dev.hotstandby.engine.LinkAddress;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Topology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +37,7 @@ final class ContainerCluster implements BackendCluster {
     private final ClusterStartup startup;
     private final ClusterTeardown teardown;
     private final List<ContainerNode> nodes = new ArrayList<>();
+    private ReplicationRelays relays;
     private NetworkPartition partition;
     private Boolean canRewind;
     private boolean closed;
@@ -58,6 +61,7 @@ final class ContainerCluster implements BackendCluster {
         ContainerCluster cluster = new ContainerCluster(spec, client, image);
         try {
             cluster.shared.createNetworks();
+            cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());
             if (spec.replication().archiving()) {
                 cluster.shared.createArchiveVolume();
             }
@@ -107,7 +111,7 @@ final class ContainerCluster implements BackendCluster {
 
     @Override
     public void boot(Topology topology, NodeFiles files) {
-        partition = new NetworkPartition(topology);
+        partition = new NetworkPartition(topology, relays);
         startup.run(nodes, topology, files);
     }
 
@@ -155,6 +159,27 @@ final class ContainerCluster implements BackendCluster {
         partition.heal(own(standby), upstream);
     }
 
+    /** Through the standby's relay in the test JVM (see {@link ReplicationRelays}). */
+    @Override
+    public LinkAddress linkAddress(BackendNode standby, BackendNode upstream) {
+        return relays.address(own(standby), own(upstream));
+    }
+
+    @Override
+    public void delayLink(BackendNode standby, BackendNode upstream, Duration oneWay) {
+        relays.faultsOf(own(standby), "delayLink").delay(oneWay);
+    }
+
+    @Override
+    public void limitLink(BackendNode standby, BackendNode upstream, long bytesPerSecond) {
+        relays.faultsOf(own(standby), "limitLink").limit(bytesPerSecond);
+    }
+
+    @Override
+    public void resetLink(BackendNode standby, BackendNode upstream) {
+        relays.reset(own(standby));
+    }
+
     private ContainerNode own(BackendNode node) {
         return Members.of(node, nodes);
     }
@@ -167,6 +192,12 @@ final class ContainerCluster implements BackendCluster {
         }
         closed = true;
         nodes.forEach(ContainerNode::closeConnection);
-        return teardown.remove(keepEvidence);
+        try {
+            return teardown.remove(keepEvidence);
+        } finally {
+            if (relays != null) {
+                relays.close();   // after the servers: closed first, every WAL receiver would log a lost link
+            }
+        }
     }
 }

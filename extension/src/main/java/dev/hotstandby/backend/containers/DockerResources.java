@@ -30,6 +30,7 @@ final class DockerResources {
     private Network network;
     private String replicationNetworkId;
     private List<String> subnets = List.of();
+    private String replicationGateway;
     private String archiveVolume;
     private final SubscriberNetwork subscribers;
 
@@ -48,6 +49,17 @@ final class DockerResources {
         List<String> all = new ArrayList<>(subnetsOf(network.getId(), accessNetworkName()));
         all.addAll(subnetsOf(replicationNetworkId, replicationNetworkName()));
         subnets = List.copyOf(all);
+        replicationGateway = client.inspectNetworkCmd().withNetworkId(replicationNetworkId).exec().getIpam().getConfig()
+                .stream().map(com.github.dockerjava.api.model.Network.Ipam.Config::getGateway).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+    }
+
+    /**
+     * The Docker host's own address on the replication network (its bridge's), where the replication
+     * relays listen ({@link ReplicationRelays}); null if Docker gave none.
+     */
+    String replicationGateway() {
+        return replicationGateway;
     }
 
     private List<String> subnetsOf(String networkId, String name) {

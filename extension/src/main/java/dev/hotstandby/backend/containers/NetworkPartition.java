@@ -17,11 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NetworkPartition {
     private final Topology topology;
+    private final ReplicationRelays relays;
     /** Disconnected standbys, with the address each had on the replication network before the cut. */
     private final Map<ContainerNode, Optional<String>> cutAt = new ConcurrentHashMap<>();
 
-    NetworkPartition(Topology topology) {
+    NetworkPartition(Topology topology, ReplicationRelays relays) {
         this.topology = topology;
+        this.relays = relays;
     }
 
     void cut(ContainerNode standby) {
@@ -43,8 +45,13 @@ final class NetworkPartition {
             // the standby's own ends: its WAL receiver, and WAL senders of standbys cascading from it
             stopWalSenders(standby, "true");
             stopWalReceiver(standby);
-            // the other ends: its upstream's WAL sender for it, and the WAL receivers of its followers
-            stopWalSenders(upstream, "client_addr = " + Sql.literal(before.get()) + "::inet");
+            // the other ends: its upstream's WAL sender for it, and the WAL receivers of its followers;
+            // relayed, the upstream sees the relay's address, and closing the relay's ends ends that sender
+            if (relays.relayed()) {
+                relays.resetAround(standby);
+            } else {
+                stopWalSenders(upstream, "client_addr = " + Sql.literal(before.get()) + "::inet");
+            }
             topology.followersOf(standby).forEach(follower -> stopWalReceiver((ContainerNode) follower));
         }
     }

@@ -36,6 +36,7 @@ final class MachineCluster implements BackendCluster {
     private final List<SshConnection> connections = new ArrayList<>();
     private final WalShipping shipping = new WalShipping(marker);
     private final Partitions partitions = new Partitions(marker);
+    private final LinkShaping shaping = new LinkShaping(marker);
     private boolean closed;
 
     private MachineCluster(ClusterSpec spec, ProvidedMachines provided) {
@@ -168,6 +169,24 @@ final class MachineCluster implements BackendCluster {
         partitions.heal(own(standby), own(upstream));
     }
 
+    /** netem under an HTB class on both ends (see {@link LinkShaping}); fails naming what the kernel lacks. */
+    @Override
+    public void delayLink(BackendNode standby, BackendNode upstream, Duration oneWay) {
+        shaping.delay(own(standby), own(upstream), oneWay);
+    }
+
+    /** An HTB class's rate on both ends (see {@link LinkShaping}). */
+    @Override
+    public void limitLink(BackendNode standby, BackendNode upstream, long bytesPerSecond) {
+        shaping.limit(own(standby), own(upstream), bytesPerSecond);
+    }
+
+    /** {@code ss -K} on the standby's machine: its kernel aborts the connections with an RST. */
+    @Override
+    public void resetLink(BackendNode standby, BackendNode upstream) {
+        shaping.reset(own(standby), own(upstream));
+    }
+
     private MachineNode own(BackendNode node) {
         return Members.of(node, nodes);
     }
@@ -194,6 +213,7 @@ final class MachineCluster implements BackendCluster {
             try {
                 node.stopImmediately();
                 partitions.healAll(node);
+                shaping.removeAll(node);
                 shipping.tearDown(node);
                 if (keepEvidence) {
                     kept.add(node.name() + ": " + node.machine().sshHost() + ":" + node.runDir());

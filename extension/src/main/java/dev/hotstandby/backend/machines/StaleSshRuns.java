@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * Runs a JVM that is gone left on a machine (killed with kill -9 before its teardown): servers,
- * firewall rules, authorized keys and run directories on hosts that are only borrowed. Each run
+ * firewall rules, tc classes, authorized keys and run directories on hosts that are only borrowed. Each run
  * directory names its JVM, the machine that JVM ran on and the run's marker in an
  * {@value #OWNER_FILE} file; the next cluster's start on the host, before it provisions anything,
  * removes every run whose JVM ran on this machine and no longer runs. A JVM on another machine is
@@ -45,6 +45,7 @@ final class StaleSshRuns {
     private static void remove(SshConnection ssh, String runDir, String marker) {
         stopServers(ssh, runDir);
         Partitions.removeRules(ssh, marker);
+        LinkShaping.removeRecorded(ssh, runDir);
         WalShipping.removeKeys(ssh, marker, runDir);
         ssh.run("sudo -n rm -rf " + Sh.quote(runDir), new byte[0], Duration.ofMinutes(2));
     }

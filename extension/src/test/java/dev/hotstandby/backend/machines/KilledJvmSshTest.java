@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A JVM killed with SIGKILL runs no teardown: on borrowed hosts its servers, firewall rules,
- * authorized keys and run directories stay. The next start of a cluster on those hosts, before it
+ * A JVM killed with SIGKILL runs no teardown: on borrowed hosts its servers, firewall rules, tc
+ * classes, authorized keys and run directories stay. The next start of a cluster on those hosts, before it
  * provisions anything, removes them.
  */
 class KilledJvmSshTest {
@@ -87,17 +87,20 @@ class KilledJvmSshTest {
             String servers = onHost(i, "su -s /bin/sh postgres -c 'for p in /proc/[0-9]*; do readlink $p/cwd; done'"
                     + " | grep -c '^/var/tmp/" + marker + "-' || true");
             String rules = onHost(i, "iptables -w -S | grep -c -- '" + marker + "' || true");
+            String shaping = onHost(i, SshdHosts.SHAPING);
             String keys = onHost(i, "grep -c ' " + marker + "-' ~postgres/.ssh/authorized_keys 2>/dev/null || true");
             String dirs = onHost(i, "ls -d /var/tmp/" + marker + "-* 2>/dev/null || true");
             if (present) {
                 assertThat(Integer.parseInt(servers.strip())).as("host %d: the dead run's server processes", i).isPositive();
                 assertThat(Integer.parseInt(keys.strip())).as("host %d: its authorized key", i).isPositive();
                 assertThat(dirs).as("host %d: its run directory", i).isNotBlank();
+                assertThat(shaping.strip()).as("host %d: the capped link's tc class and HTB root", i).isEqualTo("1 1");
             } else {
                 assertThat(servers.strip()).as("host %d: the dead run's server processes", i).isEqualTo("0");
                 assertThat(rules.strip()).as("host %d: its firewall rules", i).isEqualTo("0");
                 assertThat(keys.strip()).as("host %d: its authorized keys", i).isIn("0", "");
                 assertThat(dirs).as("host %d: its run directory", i).isBlank();
+                assertThat(shaping.strip()).as("host %d: its tc classes, and the HTB root with them", i).isEqualTo("0 0");
             }
         }
         if (present) {

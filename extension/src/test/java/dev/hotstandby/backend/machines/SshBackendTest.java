@@ -75,8 +75,17 @@ class SshBackendTest {
             cluster.awaitReplication();
             assertThat(single(primary, "SELECT count(*) FROM tab")).isEqualTo("2");
             assertThat(single(primary, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+
+            // a cap shapes both ends of the rejoined node's link; close removes it with the rest
+            cluster.limitLink(primary, 1_000_000);
+            for (int i = 0; i < 2; i++) {
+                assertThat(hosts.exec(i, "sh", "-c", SshdHosts.SHAPING).strip()).as("host %d: tc class and HTB root", i)
+                        .isEqualTo("1 1");
+            }
         }
         for (int i = 0; i < 2; i++) {
+            assertThat(hosts.exec(i, "sh", "-c", SshdHosts.SHAPING).strip()).as("host %d: tc classes and roots", i)
+                    .isEqualTo("0 0");
             assertThat(hosts.exec(i, "sh", "-c", "ls -d /var/tmp/hotstandby-* 2>/dev/null || true")).as("run directories").isBlank();
             assertThat(hosts.exec(i, "sh", "-c", "pgrep -u postgres postgres || true")).as("servers").isBlank();
         }

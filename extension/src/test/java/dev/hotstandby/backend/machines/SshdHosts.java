@@ -32,6 +32,12 @@ import org.testcontainers.utility.DockerImageName;
  * container's own host key, read from inside it, so nothing is accepted blindly.
  */
 final class SshdHosts implements AutoCloseable {
+    /**
+     * A shell line printing how many HTB classes and roots of the link shaping (handle 7e57:) a host
+     * has, over every interface: "0 0" where none.
+     */
+    static final String SHAPING = "echo $(for d in $(ls /sys/class/net); do tc class show dev $d; done | grep -c 'htb 7e57:')"
+            + " $(for d in $(ls /sys/class/net); do tc qdisc show dev $d root; done | grep -c 'htb 7e57:')";
     static final String IMAGE_PROPERTY = "hotstandby.ssh.testImage";
     static final String DEFAULT_IMAGE = "hotstandby-test/vagrant-sshd:bookworm";
 

@@ -1,0 +1,118 @@
+package dev.hotstandby.backend.containers;
+
+import dev.hotstandby.engine.LinkAddress;
+import dev.hotstandby.engine.LinkFaults;
+import dev.hotstandby.engine.LinkRelay;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every replication link of a container cluster runs through a {@link LinkRelay} of the test JVM,
+ * as on the local backend: one place for delay, cap and reset, with any image (no tc, no
+ * NET_ADMIN; this kernel has no netem anyway). The relay listens on the gateway address of the
+ * cluster's replication network, which is the Docker host's own address on that bridge; the
+ * standby dials it there, and the relay dials the upstream's address on the same network, read
+ * again for each connection. So {@code docker network disconnect} of a standby still cuts both its
+ * own link and those of standbys cascading from it, as before the relays.
+ *
+ * <p>Where the Docker daemon runs on another machine the JVM has no address on that bridge: links
+ * then go straight to the upstream, and a link fault fails naming why.
+ */
+final class ReplicationRelays implements AutoCloseable {
+    /** For the relay benchmark only: links straight to the upstream's address, as before the relays. */
+    static final String DIRECT_PROPERTY = "hotstandby.containers.directLinks";
+
+    private final InetAddress gateway;
+    private final String unavailable;
+    private final Map<String, LinkFaults> faults = new ConcurrentHashMap<>();
+    private final Map<String, Relayed> relays = new ConcurrentHashMap<>();
+
+    private record Relayed(ContainerNode standby, ContainerNode upstream, LinkRelay relay) {
+    }
+
+    private ReplicationRelays(InetAddress gateway, String unavailable) {
+        this.gateway = gateway;
+        this.unavailable = unavailable;
+    }
+
+    /** Relays on {@code gateway} where it is an address of this machine; otherwise direct links. */
+    static ReplicationRelays on(String gateway) {
+        if (Boolean.getBoolean(DIRECT_PROPERTY)) {
+            return new ReplicationRelays(null, "this run links standbys straight to their upstream (-D" + DIRECT_PROPERTY
+                    + ", for the relay benchmark)");
+        }
+        if (gateway == null) {
+            return new ReplicationRelays(null, "Docker gave the cluster's replication network no gateway address");
+        }
+        try {
+            InetAddress address = InetAddress.getByName(gateway);
+            if (NetworkInterface.getByInetAddress(address) == null) {
+                return new ReplicationRelays(null, "the gateway " + gateway + " of the cluster's replication network is"
+                        + " not an address of the test JVM's machine (is the Docker daemon on another machine?), so the"
+                        + " JVM cannot relay the link");
+            }
+            return new ReplicationRelays(address, null);
+        } catch (UnknownHostException | SocketException e) {
+            return new ReplicationRelays(null, "cannot read the gateway " + gateway + ": " + e.getMessage());
+        }
+    }
+
+    /** The relay's address for the standby's conninfo, opened on first use; the upstream's own where there is no relay. */
+    LinkAddress address(ContainerNode standby, ContainerNode upstream) {
+        if (gateway == null) {
+            return new LinkAddress(upstream.replicationHost(), upstream.replicationPort());
+        }
+        Relayed relayed = relays.computeIfAbsent(standby.name() + "->" + upstream.name(), key -> new Relayed(standby,
+                upstream, LinkRelay.onAddress(key, gateway, () -> replicationAddress(upstream), faultsOf(standby))));
+        return new LinkAddress(gateway.getHostAddress(), relayed.relay().port());
+    }
+
+    private static InetSocketAddress replicationAddress(ContainerNode upstream) {
+        String address = Optional.ofNullable(upstream.replicationAddress()).orElseThrow(() -> new IllegalStateException(
+                upstream.name() + " is off the replication network"));   // refused, as the network would: the standby retries
+        return new InetSocketAddress(address, upstream.replicationPort());
+    }
+
+    LinkFaults faultsOf(ContainerNode standby, String operation) {
+        if (gateway == null) {
+            throw new UnsupportedOperationException(operation + "(" + standby.name() + ") is not available here: the"
+                    + " containers backend relays replication links through the test JVM, and " + unavailable);
+        }
+        return faultsOf(standby);
+    }
+
+    private LinkFaults faultsOf(ContainerNode standby) {
+        return faults.computeIfAbsent(standby.name(), name -> new LinkFaults());
+    }
+
+    /** Drops the connections of every link the standby dials. */
+    void reset(ContainerNode standby) {
+        faultsOf(standby, "resetLink");
+        relays.values().stream().filter(link -> link.standby() == standby).forEach(link -> link.relay().reset());
+    }
+
+    /**
+     * Drops the connections of every link to or from the node: after it rejoined its network under
+     * another address they are dead, though the relay's ends do not know it yet.
+     */
+    void resetAround(ContainerNode node) {
+        relays.values().stream().filter(link -> link.standby() == node || link.upstream() == node)
+                .forEach(link -> link.relay().reset());
+    }
+
+    boolean relayed() {
+        return gateway != null;
+    }
+
+    @Override
+    public void close() {
+        faults.values().forEach(fault -> fault.cut(false));   // lets the relays' threads see their sockets close
+        relays.values().forEach(link -> link.relay().close());
+    }
+}
