@@ -4,6 +4,8 @@ import dev.hotstandby.engine.Backends;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.NodeRuntime;
 import dev.hotstandby.engine.RunningCluster;
+import dev.hotstandby.engine.StartupTrace;
+import dev.hotstandby.engine.WarmUp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +50,7 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts a cluster from an already validated spec. */
     public static PostgresCluster start(ClusterSpec spec) {
+        WarmUp.begin();
         return new PostgresCluster(spec, Backends.forSpec(spec).start(spec));
     }
 
@@ -724,7 +727,11 @@ public final class PostgresCluster implements AutoCloseable {
 
         /** Validates everything first, then starts; returns with every standby streaming and caught up. */
         public PostgresCluster start() {
-            return PostgresCluster.start(spec());
+            ClusterSpec spec = spec();
+            StartupTrace.mark("spec validated");
+            PostgresCluster cluster = PostgresCluster.start(spec);
+            StartupTrace.mark("cluster returned");
+            return cluster;
         }
 
         /** The validated spec, with the {@code hotstandby.*} system properties applied. */

@@ -45,6 +45,21 @@ public record Quorum(Method method, int count) {
                 .collect(Collectors.joining(", ")) + ")";
     }
 
+    /*
+     * Written out, as in a class: a record's generated equals and hashCode are bootstrapped through
+     * method handles on their first call in a JVM, which costs a fresh JVM tens of milliseconds,
+     * and every cluster start validates its quorum.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Quorum quorum && quorum.method == method && quorum.count == count;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * method.hashCode() + count;
+    }
+
     @Override
     public String toString() {
         return this.equals(ALL) ? "all standbys" : method + " " + count;

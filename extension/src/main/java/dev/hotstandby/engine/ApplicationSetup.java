@@ -31,7 +31,7 @@ final class ApplicationSetup {
         String role = quoteIdentifier(application.username());
         String database = quoteIdentifier(application.database());
         if (application.hasApplicationRole()) {
-            Sql.single(primary, "CREATE ROLE " + role + " LOGIN PASSWORD " + Sql.literal(password));
+            Sql.single(primary, "CREATE ROLE " + role + " LOGIN PASSWORD " + Sql.literal(ScramVerifier.of(password)));
         }
         String exists = Sql.single(primary, "SELECT count(*) FROM pg_database WHERE datname = "
                 + Sql.literal(application.database()));

@@ -58,15 +58,19 @@ public final class EngineCluster implements RunningCluster {
         long deadline = System.nanoTime() + cluster.spec.startTimeout().toNanos();
         try {
             backend.boot(cluster.topology, cluster.files);
+            BackendNode primary = cluster.topology.primary();
+            WarmUp.primaryReady(primary.host(), primary.port(), backend.username(), backend.password());
             for (BackendNode standby : cluster.topology.standbys()) {
                 cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
             }
             cluster.files.slotsExist();
+            StartupTrace.mark("slots ensured");
             if (cluster.spec.replication().failoverSlots(cluster.spec.major())) {
                 cluster.logicalSlots.startSlotSync(cluster.files, cluster.topology.standbys(), Waits.remaining(deadline));
             }
             cluster.contract.await(cluster.topology.standbys(),
                     Waits.remaining(deadline));
+            StartupTrace.mark("start contract holds");
             ApplicationSetup application = new ApplicationSetup(cluster.spec.application());
             if (application.hasWork()) {
                 application.run(cluster.topology.primary(), backend.password());
@@ -74,6 +78,8 @@ public final class EngineCluster implements RunningCluster {
                 cluster.contract.awaitReplayed(cluster.topology.standbys(),
                         Waits.remaining(deadline));
             }
+            WarmUp.awaitFinished();
+            StartupTrace.mark("warm-up finished");
             return cluster;
         } catch (RuntimeException | Error failure) {
             String logs = cluster.logTails(20);

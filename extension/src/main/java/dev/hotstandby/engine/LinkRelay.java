@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,30 +36,42 @@ public final class LinkRelay implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
     /** Chunks queued per direction: a cut backs up into the sender's socket, as a full TCP window. */
     private static final int QUEUED = 16;
+    /** The longest a new connection is held while its upstream server is still starting. */
+    private static final long STARTING_HOLD_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final Path socket;
     private final Supplier<SocketAddress> upstream;
     private final LinkFaults faults;
+    private final BooleanSupplier upstreamStarting;
     private final ServerSocketChannel server;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     private LinkRelay(String name, Path socket, Supplier<SocketAddress> upstream, LinkFaults faults,
-                      ServerSocketChannel server) {
+                      BooleanSupplier upstreamStarting, ServerSocketChannel server) {
         this.name = name;
         this.socket = socket;
         this.upstream = upstream;
         this.faults = faults;
+        this.upstreamStarting = upstreamStarting;
         this.server = server;
     }
 
-    /** Listens on the Unix socket {@code socket} (its directory exists) and relays to the server socket {@code upstream}. */
-    public static LinkRelay onSocket(String name, Path socket, Path upstream, LinkFaults faults) {
+    /**
+     * Listens on the Unix socket {@code socket} (its directory exists) and relays to the server socket
+     * {@code upstream}. While {@code upstreamStarting} holds (its server runs but does not accept
+     * connections yet), a new connection waits for it instead of being refused: a standby started
+     * beside its primary would otherwise be turned away and try again only after
+     * wal_retrieve_retry_interval.
+     */
+    public static LinkRelay onSocket(String name, Path socket, Path upstream, LinkFaults faults,
+                                     BooleanSupplier upstreamStarting) {
         try {
             Files.deleteIfExists(socket);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            return start(new LinkRelay(name, socket, () -> UnixDomainSocketAddress.of(upstream), faults, server));
+            return start(new LinkRelay(name, socket, () -> UnixDomainSocketAddress.of(upstream), faults,
+                    upstreamStarting, server));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the link relay " + socket, e);
         }
@@ -82,7 +95,7 @@ public final class LinkRelay implements AutoCloseable {
         try {
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
             server.bind(new InetSocketAddress(local, 0));
-            return start(new LinkRelay(name, null, upstream::get, faults, server));
+            return start(new LinkRelay(name, null, upstream::get, faults, () -> false, server));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a link relay for " + name + " on " + local.getHostAddress(), e);
         }
@@ -139,12 +152,25 @@ public final class LinkRelay implements AutoCloseable {
                 return;
             }
             try {
+                awaitUpstreamStarted();
                 SocketChannel target = SocketChannel.open(upstream.get());
                 Connection connection = new Connection(client, target);
                 connections.add(connection);
                 connection.start();
             } catch (IOException | RuntimeException upstreamDown) {
                 closeQuietly(client);   // as a refused connection: a WAL receiver or a pool retries
+            }
+        }
+    }
+
+    private void awaitUpstreamStarted() {
+        long deadline = System.nanoTime() + STARTING_HOLD_NANOS;
+        while (server.isOpen() && upstreamStarting.getAsBoolean() && System.nanoTime() - deadline < 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -50,6 +50,7 @@ final class StartContract {
                 () -> "streaming".equals(standby.query("SELECT status FROM pg_stat_wal_receiver")),
                 () -> "its WAL receiver: " + describe(Sql.single(standby, "SELECT status FROM pg_stat_wal_receiver"))
                         + "\n" + String.join("\n", standby.logTail(15)));
+        StartupTrace.mark(standby.name() + " receiver streams");
         // a WAL sender takes its priority from synchronous_standby_names a moment after it starts
         boolean candidate = spec.synchronous() && topology.isPrimary(upstream);
         String listed = "SELECT count(*) FROM pg_stat_replication WHERE application_name = " + Sql.literal(standby.name())

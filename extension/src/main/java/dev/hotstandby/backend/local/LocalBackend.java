@@ -6,6 +6,7 @@ import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.RunningCluster;
+import dev.hotstandby.engine.StartupTrace;
 import java.util.Set;
 
 /**
@@ -23,14 +24,23 @@ public final class LocalBackend implements ClusterBackend {
 
     @Override
     public RunningCluster start(ClusterSpec spec) {
+        StartupTrace.mark("backend found");
         Workspace workspace = Workspace.get();
+        StartupTrace.mark("workspace chosen");
         PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
+        StartupTrace.mark("binaries resolved");
         // unknown names, with "did you mean", before anything starts: the binaries list every parameter
-        DescribeConfig.catalog(binaries).requireSettable(spec.settings().names(), spec.owner());
+        // (a process of its own, so only when there are names to check)
+        if (!spec.settings().names().isEmpty()) {
+            DescribeConfig.catalog(binaries).requireSettable(spec.settings().names(), spec.owner());
+        }
+        StartupTrace.mark("settings checked");
         Ownership.reapAbandoned(workspace);
+        StartupTrace.mark("abandoned clusters reaped");
         PortReservations ports = new PortReservations(workspace.ports());
         Template template = new TemplateCache(workspace).obtain(binaries, ports,
                 spec.settings().recordedInControlFile());
+        StartupTrace.mark("template obtained");
         for (int attempt = 1; ; attempt++) {
             try {
                 return EngineCluster.start(LocalCluster.create(spec, binaries, template, workspace, ports));

@@ -11,7 +11,9 @@ import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.LinkAddress;
 import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.engine.ScramVerifier;
 import dev.hotstandby.engine.Sql;
+import dev.hotstandby.engine.StartupTrace;
 import dev.hotstandby.engine.Topology;
 import dev.hotstandby.engine.Trees;
 import dev.hotstandby.engine.Waits;
@@ -61,10 +63,12 @@ final class LocalCluster implements BackendCluster {
                                PortReservations ports) {
         LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace);
         try {
+            StartupTrace.mark("cluster directory made");
             cluster.nodes.add(cluster.node(ClusterSpec.PRIMARY_NAME, ports));
             for (int i = 0; i < spec.standbys(); i++) {
                 cluster.nodes.add(cluster.node(ClusterSpec.standbyName(i), ports));
             }
+            StartupTrace.mark("ports reserved");
             return cluster;
         } catch (RuntimeException | Error failure) {
             cluster.close(false);
@@ -115,14 +119,21 @@ final class LocalCluster implements BackendCluster {
             Workspace.privateDir(archive);
         }
         SpareCopies spares = SpareCopies.of(template, Ownership.ownDirectory(workspace));
+        StartupTrace.mark("directories made");
         spares.fill(nodes.stream().map(LocalNode::dataDir).toList());
+        StartupTrace.mark("template copied");
         nodes.forEach(files::configure);
+        StartupTrace.mark("node files written");
         nodes.forEach(LocalNode::spawn);
+        StartupTrace.mark("servers spawned");
         awaitReady();
+        StartupTrace.mark("servers ready");
         BackendNode primary = topology.primary();
         Sql.single(primary, "SET synchronous_commit = local");
-        Sql.single(primary, "ALTER ROLE " + TemplateCache.SUPERUSER + " PASSWORD " + Sql.literal(password));
+        Sql.single(primary, "ALTER ROLE " + TemplateCache.SUPERUSER + " PASSWORD "
+                + Sql.literal(ScramVerifier.of(password)));
         Sql.single(primary, "RESET synchronous_commit");
+        StartupTrace.mark("password set");
         spares.replenish(nodes.size());
     }
 

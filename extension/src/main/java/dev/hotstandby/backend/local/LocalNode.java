@@ -30,7 +30,8 @@ final class LocalNode implements BackendNode {
     /** The cluster's private (0700) socket directory: standbys stream through it, the engine talks through it. */
     private final Path sockets;
     private final Path archive;
-    private Process process;
+    /** Read by the relay threads of the standbys that stream from this node. */
+    private volatile Process process;
     /** Killed and not started since: its shared memory is still registered with the kernel. */
     private volatile boolean crashed;
     /** The engine's session over the private socket; closed whenever the server stops or starts. */
@@ -203,6 +204,11 @@ final class LocalNode implements BackendNode {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Spawned and running, but not accepting connections yet. */
+    boolean isStarting() {
+        return isRunning() && !isReady();
     }
 
     /** Waits for the process to exit; returns false if it is still running after the timeout. */

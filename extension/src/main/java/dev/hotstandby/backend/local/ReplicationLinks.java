@@ -34,7 +34,7 @@ final class ReplicationLinks implements AutoCloseable {
         LinkRelay relay = relays.computeIfAbsent(standby.name() + "->" + upstream.name(), key -> {
             Path directory = Workspace.privateDir(root.resolve(standby.name()));
             return LinkRelay.onSocket(key, directory.resolve(".s.PGSQL." + upstream.port()), upstream.socket(),
-                    faultsOf(standby));
+                    faultsOf(standby), upstream::isStarting);
         });
         return new LinkAddress(relay.socket().getParent().toString(), upstream.port());
     }
