@@ -72,7 +72,14 @@ final class BinariesResolver {
         Optional<PostgresBinaries> found = fromClasspath(wanted, looked)
                 .or(() -> fromLocalMavenRepository(wanted, looked))
                 .or(() -> exact.isEmpty() ? installed(major, looked) : Optional.empty());
-        return found.orElseGet(() -> fetched(spec, looked));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // Resolver's own locks let two forks download the same jar side by side (safely, but twice):
+        // one fetches while the others wait, then find its jar in the local repository
+        String lock = "fetch-" + ZonkyBinaries.artifactId() + "-" + (exact.isEmpty() ? major : exact) + ".lock";
+        return FileLocks.withLock(workspace.binaries().resolve(lock), () -> fromLocalMavenRepository(wanted, new ArrayList<>())
+                .orElseGet(() -> fetched(spec, looked)));
     }
 
     /** Found nowhere on this machine: from the user's Maven repositories, unless Maven is offline. */
