@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.maven.model.Model;
+import org.apache.maven.model.interpolation.ModelInterpolator;
 import org.apache.maven.model.io.xpp3.MavenXpp3Reader;
 import org.apache.maven.settings.Mirror;
 import org.apache.maven.settings.Profile;
@@ -34,13 +35,10 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
 import org.eclipse.aether.resolution.VersionRangeRequest;
 import org.eclipse.aether.resolution.VersionRangeResolutionException;
 import org.eclipse.aether.resolution.VersionRangeResult;
-import org.eclipse.aether.spi.connector.transport.TransporterFactory;
 import org.eclipse.aether.supplier.RepositorySystemSupplier;
 import org.eclipse.aether.supplier.SessionBuilderSupplier;
 import org.eclipse.aether.transfer.AbstractTransferListener;
 import org.eclipse.aether.transfer.TransferEvent;
-import org.eclipse.aether.transport.file.FileTransporterFactory;
-import org.eclipse.aether.transport.jdk.JdkTransporterFactory;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
 import org.eclipse.aether.util.repository.DefaultMirrorSelector;
@@ -99,8 +97,7 @@ final class BinariesFetch {
      * metadata) or exactly {@code version}; the jar, now in the local repository.
      */
     Path fetch(Plan plan, String artifactId, int major, String exactVersion) throws FetchFailed {
-        RepositorySystemSupplier supplier = new JdkTransportSupplier();
-        RepositorySystem system = supplier.get();
+        RepositorySystem system = new RepositorySystemSupplier().get();
         try (RepositorySystemSession.CloseableSession session = session(system, plan)) {
             List<RemoteRepository> repositories = system.newResolutionRepositories(session, plan.repositories());
             String version = exactVersion.isEmpty() ? newest(system, session, repositories, artifactId, major)
@@ -199,14 +196,20 @@ final class BinariesFetch {
         }
     }
 
-    /** Central exactly as Maven's super POM declares it (id, URL, releases only). */
+    /**
+     * Central exactly as Maven's super POM declares it (id, URL, releases only); its URL is
+     * {@code ${maven.repo.central}}, which Maven interpolates from that property or its default.
+     */
     private static RemoteRepository central() {
         try (InputStream superPom = Model.class.getClassLoader().getResourceAsStream("org/apache/maven/model/pom-4.0.0.xml")) {
             if (superPom == null) {
                 throw new IllegalStateException("Maven's super POM is missing from the classpath (maven-model-builder)");
             }
             org.apache.maven.model.Repository central = new MavenXpp3Reader().read(superPom).getRepositories().get(0);
-            return release(central.getId(), central.getUrl(), central.getLayout());
+            String url = central.getUrl().replace("${" + ModelInterpolator.MAVEN_REPO_CENTRAL_KEY + "}",
+                    System.getProperty(ModelInterpolator.MAVEN_REPO_CENTRAL_KEY,
+                            ModelInterpolator.DEFAULT_MAVEN_REPO_CENTRAL_URL));
+            return release(central.getId(), url, central.getLayout());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (org.codehaus.plexus.util.xml.pull.XmlPullParserException e) {
@@ -254,17 +257,6 @@ final class BinariesFetch {
             }
         }
         return String.join(": ", messages);
-    }
-
-    /** Resolver's Maven 3 wiring with the JDK's HttpClient instead of Apache HttpClient. */
-    private static final class JdkTransportSupplier extends RepositorySystemSupplier {
-        @Override
-        protected Map<String, TransporterFactory> createTransporterFactories() {
-            Map<String, TransporterFactory> factories = new LinkedHashMap<>();
-            factories.put(FileTransporterFactory.NAME, new FileTransporterFactory());
-            factories.put(JdkTransporterFactory.NAME, new JdkTransporterFactory(getChecksumExtractor(), getPathProcessor()));
-            return factories;
-        }
     }
 
     /** One line when the jar's download starts: it is 15 MB, the user should know why the test waits. */
