@@ -69,9 +69,6 @@ final class BinariesFetch {
             return settings.isOffline();
         }
 
-        String describeRepositories() {
-            return describe(repositories);
-        }
     }
 
     /** Thrown with a message that says what was asked, where from, and why it failed. */
