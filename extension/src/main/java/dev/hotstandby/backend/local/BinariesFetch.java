@@ -68,7 +68,6 @@ final class BinariesFetch {
         boolean offline() {
             return settings.isOffline();
         }
-
     }
 
     /** Thrown with a message that says what was asked, where from, and why it failed. */
