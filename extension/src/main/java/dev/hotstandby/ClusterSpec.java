@@ -13,10 +13,12 @@ import java.util.Properties;
  *              other backends ignore it
  * @param settings    the server parameters the test asks for, on every node and on standbys only
  * @param application the database, role and init scripts the test's handles use
+ * @param binariesVersion an exact binaries version such as {@code "16.15.0"} pinning the minor the
+ *              {@link Backend#LOCAL} backend runs, or {@code ""}: the newest binaries of {@code major}
  */
 public record ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
                           Duration startTimeout, String image, SshHosts hosts, ServerSettings settings,
-                          ApplicationOptions application) {
+                          ApplicationOptions application, String binariesVersion) {
 
     /** Enough for any reasonable test, and well above what two cores can run side by side. */
     public static final int MAX_STANDBYS = 8;
@@ -37,6 +39,13 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         this(owner, standbys, major, backend, replication, startTimeout, image, null);
     }
 
+    /** A spec of the newest binaries of its major. */
+    public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
+                       Duration startTimeout, String image, SshHosts hosts, ServerSettings settings,
+                       ApplicationOptions application) {
+        this(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application, "");
+    }
+
     /** A spec with the library's server settings, the {@code postgres} database and superuser, no init scripts. */
     public ClusterSpec(String owner, int standbys, int major, Backend backend, ReplicationOptions replication,
                        Duration startTimeout, String image, SshHosts hosts) {
@@ -46,17 +55,20 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
 
     /** The same spec on these hosts ({@link Backend#SSH}). */
     public ClusterSpec withHosts(SshHosts hosts) {
-        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application,
+                binariesVersion);
     }
 
     /** The same spec with these server settings, validated against it. */
     public ClusterSpec withSettings(ServerSettings settings) {
-        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application,
+                binariesVersion);
     }
 
     /** The same spec with this database, role and init scripts, validated. */
     public ClusterSpec withApplication(ApplicationOptions application) {
-        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application);
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application,
+                binariesVersion);
     }
 
     /** Validates every value, so no spec that could not start exists, whichever way it was made. */
@@ -86,6 +98,27 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         settings.validate(owner, standbys, major, replication);
         application = application == null ? ApplicationOptions.DEFAULTS : application;
         application.validate(owner);
+        binariesVersion = binariesVersion == null ? "" : binariesVersion.trim();
+        if (!binariesVersion.isEmpty()) {
+            validateBinariesVersion(owner, major, backend, binariesVersion);
+        }
+    }
+
+    private static void validateBinariesVersion(String owner, int major, Backend backend, String binariesVersion) {
+        if (!PostgresMajor.exactVersion(binariesVersion).equals(binariesVersion)
+                || PostgresMajor.parse(binariesVersion, owner + ": version") != major) {
+            throw new ClusterConfigurationException(owner + ": binaries version \"" + binariesVersion
+                    + "\" must be an exact version of major " + major + " such as \"" + major + ".1.0\"");
+        }
+        if (backend != Backend.LOCAL) {
+            // containers run their image's PostgreSQL and machines their distribution's: no minor to pin
+            throw new ClusterConfigurationException(owner + ": version \"" + binariesVersion + "\" pins the minor of"
+                    + " zonky's binaries, which only Backend.LOCAL runs; Backend." + backend + " runs "
+                    + (backend == Backend.CONTAINERS ? "the image's PostgreSQL: set version = \"" + major
+                    + "\" and choose the minor with the image (e.g. a postgres:<major>.<minor> tag)"
+                    : "the machine's packaged PostgreSQL: set version = \"" + major + "\"")
+                    + " (or -D" + VERSION_PROPERTY + "=" + major + ")");
+        }
     }
 
     /**
@@ -113,7 +146,9 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
                         "leave it unset for the version the cluster names");
         String imageOverride = overrides.getProperty(IMAGE_PROPERTY, "").trim();
         String chosenImage = imageOverride.isEmpty() ? (image == null ? "" : image.trim()) : imageOverride;
-        return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout, chosenImage);
+        String exact = PostgresMajor.exactVersion(versionOverride.isEmpty() ? version : versionOverride);
+        return new ClusterSpec(owner, standbys, major, chosenBackend, replication, startTimeout, chosenImage, null,
+                ServerSettings.NONE, ApplicationOptions.DEFAULTS, exact);
     }
 
     /** Commits wait for the standbys ({@link ReplicationOptions#synchronous()}). */

@@ -579,7 +579,10 @@ public final class PostgresCluster implements AutoCloseable {
             return this;
         }
 
-        /** PostgreSQL major such as "17"; "" (the default) means {@value PostgresMajor#DEFAULT}. */
+        /**
+         * PostgreSQL major such as "17"; "" (the default) means {@value PostgresMajor#DEFAULT}. An exact
+         * binaries version such as "16.15.0" pins the minor ({@link Backend#LOCAL} only; README "Versions").
+         */
         public Builder version(String version) {
             this.version = version;
             return this;

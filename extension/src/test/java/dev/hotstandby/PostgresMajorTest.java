@@ -27,10 +27,21 @@ class PostgresMajorTest {
     }
 
     @Test
-    void aMinorReleaseAsksForTheMajorOnly() {
+    void aMinorReleaseAsksForTheMajorOrAnExactBinariesVersion() {
         assertThatThrownBy(() -> PostgresMajor.parse("17.2", SOURCE))
                 .hasMessage(SOURCE + " must be a PostgreSQL major from 10 to 18 but was \"17.2\": name the major only,"
-                        + " such as \"17\" (the binaries bring their own minor)");
+                        + " such as \"17\" (its binaries bring their newest minor), or an exact binaries version such as"
+                        + " \"16.15.0\"");
+    }
+
+    @Test
+    void anExactBinariesVersionPinsItsMajorAndIsKept() {
+        assertThat(PostgresMajor.parse(" 16.15.0 ", SOURCE)).isEqualTo(16);
+        assertThat(PostgresMajor.exactVersion(" 16.15.0 ")).isEqualTo("16.15.0");
+        assertThat(PostgresMajor.exactVersion("16")).isEmpty();
+        assertThat(PostgresMajor.exactVersion("")).isEmpty();
+        assertThatThrownBy(() -> PostgresMajor.parse("19.1.0", SOURCE))
+                .hasMessage(SOURCE + " must be a PostgreSQL major from 10 to 18 but was \"19.1.0\"");
     }
 
     @Test

@@ -12,7 +12,8 @@ import java.util.Map;
  * The command line, parsed and validated completely before anything is started, so a typo never
  * leaves a half-started cluster behind.
  *
- * @param version a PostgreSQL major such as "17", or "" for {@link PostgresMajor#DEFAULT}
+ * @param version a PostgreSQL major such as "17", an exact binaries version such as "16.15.0", or "" for
+ *                {@link PostgresMajor#DEFAULT}
  * @param exitAfterVerification stop the cluster once verified instead of staying up
  * @param settings        {@code --set name=value}, in order: on every node
  * @param standbySettings {@code --standby-set name=value}, in order: on standbys only
@@ -33,7 +34,7 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
             usage: hotstandby [--standbys N] [--version MAJOR] [--set NAME=VALUE]... [--standby-set NAME=VALUE]...
                               [--database NAME] [--username NAME] [--init-script PATH]... [--exit] [--help]
               --standbys N              number of hot standbys, 0 to %d (default 1)
-              --version MAJOR           PostgreSQL major, %d to %d (default %d)
+              --version MAJOR           PostgreSQL major, %d to %d (default %d), or exact binaries such as 16.15.0
               --set NAME=VALUE          a server setting on every node, in postgresql.conf syntax; repeatable
               --standby-set NAME=VALUE  a server setting on the standbys only; repeatable
               --database NAME           the database the printed URLs use, created if absent (default postgres)

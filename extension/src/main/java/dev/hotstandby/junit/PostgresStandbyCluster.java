@@ -51,7 +51,12 @@ public @interface PostgresStandbyCluster {
     /** Number of hot standbys, 0 to 8. */
     int standbys() default 1;
 
-    /** PostgreSQL major such as {@code "17"}; {@code ""} means the default major (18). */
+    /**
+     * PostgreSQL major such as {@code "17"}; {@code ""} means the default major (18). On
+     * {@link Backend#LOCAL} an exact binaries version such as {@code "16.15.0"} pins the minor; the
+     * other backends refuse it (their image or packages choose the minor). Binaries missing on
+     * this machine are fetched from the user's Maven repositories (README "Versions").
+     */
     String version() default "";
 
     /** Where the nodes run. */

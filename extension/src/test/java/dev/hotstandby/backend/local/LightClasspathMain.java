@@ -21,7 +21,8 @@ public final class LightClasspathMain {
 
     public static void main(String[] args) throws Exception {
         for (String optional : new String[] {"org.testcontainers.DockerClientFactory", "net.schmizz.sshj.SSHClient",
-                "com.sun.jna.Native", "org.bouncycastle.jce.provider.BouncyCastleProvider"}) {
+                "com.sun.jna.Native", "org.bouncycastle.jce.provider.BouncyCastleProvider",
+                "org.apache.commons.compress.archivers.tar.TarArchiveInputStream", "org.eclipse.aether.RepositorySystem"}) {
             try {
                 Class.forName(optional);
             } catch (ClassNotFoundException expected) {

@@ -14,25 +14,35 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A project on the local backend alone gets neither Testcontainers (with docker-java and JNA) nor
- * sshj (with BouncyCastle): they are optional dependencies. Without them, in a JVM of its own, a
- * local cluster runs, and choosing another backend fails before anything starts, naming the
- * dependency to add.
+ * sshj (with BouncyCastle), nor commons-compress: they are optional dependencies; Maven Resolver is
+ * shaded into the published jar. Without any of them, in a JVM of its own and with a cache of its
+ * own (so the binaries are unpacked afresh), a local cluster runs, and choosing another backend
+ * fails before anything starts, naming the dependency to add.
  */
 class LightClasspathTest {
     /** What the optional dependencies bring, by their place in a Maven repository. */
     private static final List<String> OPTIONAL = List.of("/org/testcontainers/", "/com/github/docker-java/",
-            "/net/java/dev/jna/", "/com/hierynomus/", "/org/bouncycastle/", "/com/fasterxml/");
+            "/net/java/dev/jna/", "/com/hierynomus/", "/org/bouncycastle/", "/com/fasterxml/",
+            // optional as well: the containers backend's tar streams (Testcontainers brings it)
+            "/org/apache/commons/commons-compress/", "/commons-io/", "/org/apache/commons/commons-lang3/",
+            "/commons-codec/",
+            // shaded into the published jar; the local backend loads none of it unless it fetches
+            "/org/apache/maven/", "/org/codehaus/plexus/", "/org/apache/httpcomponents/", "/com/google/",
+            "/org/slf4j/jcl-over-slf4j/", "/javax/inject/", "/org/ow2/asm/");
 
     private Path dataRoot;
+    private Path cacheRoot;
 
     @BeforeEach
     void privateDataRoot() {
         dataRoot = TempTrees.shortTempDir("hsl");
+        cacheRoot = TempTrees.shortTempDir("hsc");
     }
 
     @AfterEach
     void deleteDataRoot() {
         TempTrees.deleteTree(dataRoot);
+        TempTrees.deleteTree(cacheRoot);
     }
 
     @Test
@@ -42,7 +52,7 @@ class LightClasspathTest {
                 .collect(Collectors.joining(File.pathSeparator));
 
         try (ChildJvm child = ChildJvm.start(ChildJvm.mainCommand(List.of("-D" + Workspace.DATA_DIR_PROPERTY + "="
-                + dataRoot), light, LightClasspathMain.class.getName()))) {
+                + dataRoot, "-D" + Workspace.CACHE_DIR_PROPERTY + "=" + cacheRoot), light, LightClasspathMain.class.getName()))) {
             int status = child.awaitExit(Duration.ofMinutes(2));
 
             assertThat(status).as("exit status; output:%n%s", child.output()).isZero();
@@ -51,6 +61,8 @@ class LightClasspathTest {
                     .contains(LightClasspathMain.ABSENT + "net.schmizz.sshj.SSHClient")
                     .contains(LightClasspathMain.ABSENT + "com.sun.jna.Native")
                     .contains(LightClasspathMain.ABSENT + "org.bouncycastle.jce.provider.BouncyCastleProvider")
+                    .contains(LightClasspathMain.ABSENT + "org.apache.commons.compress.archivers.tar.TarArchiveInputStream")
+                    .contains(LightClasspathMain.ABSENT + "org.eclipse.aether.RepositorySystem")
                     .contains(LightClasspathMain.REPLICATED + "42")
                     .contains(LightClasspathMain.REFUSED + "PostgresCluster.builder(): Backend.CONTAINERS needs"
                             + " org.testcontainers:testcontainers on the test classpath, which has none of it: add it as a"
