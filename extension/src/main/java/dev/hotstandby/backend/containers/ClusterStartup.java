@@ -18,38 +18,36 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Boots a cluster's defined containers, all at once: the primary initialised by the image's
- * entrypoint with the configuration exchanged through its initdb hook, each standby a base backup of
- * its upstream taken by node.sh (retried until the upstream accepts, so no standby waits for it here)
- * with its node files staged beforehand. Returns once every server answers queries; the engine then
- * creates the slots and checks the start contract. On failure the engine closes the cluster.
+ * Boots a cluster's defined containers, all at once: every node a copy of the template image's data
+ * directory with its node files staged beforehand, the standbys cold copies that stream from their
+ * upstream as soon as it runs and has set the cluster's password (they retry every
+ * wal_retrieve_retry_interval until then, so no standby waits for it here). Returns once every
+ * server answers queries with that password; the engine then creates the slots and checks the
+ * start contract. On failure the engine closes the cluster.
  */
 final class ClusterStartup {
     private static final Pattern READY = Pattern.compile("database system is ready to accept (read.only )?connections");
+    private static final Pattern PASSWORD_SET = Pattern.compile("hotstandby: password set");
 
     private final ClusterSpec spec;
     private final String clusterId;
-    private final PrimaryConfigExchange configExchange;
+    private final DockerResources shared;
 
-    ClusterStartup(ClusterSpec spec, String clusterId, PrimaryConfigExchange configExchange) {
+    ClusterStartup(ClusterSpec spec, String clusterId, DockerResources shared) {
         this.spec = spec;
         this.clusterId = clusterId;
-        this.configExchange = configExchange;
+        this.shared = shared;
     }
 
     void run(List<ContainerNode> nodes, Topology topology, NodeFiles files) {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        List<String> rules = shared.pgHbaRules();
         for (ContainerNode node : nodes) {
-            if (topology.isPrimary(node)) {
-                NodeContainers.asPrimary(node);
-            } else {
-                NodeContainers.asStandby(node);
-                NodeConfigFiles.stageForFirstStart(node, files.filesFor(node), topology.upstreamOf(node).replicationHost());
-            }
+            NodeContainers.stage(node, topology.isPrimary(node), files.filesFor(node), rules);
         }
         startAllAtOnce(nodes, deadline, node -> {
             if (topology.isPrimary(node)) {
-                startPrimary(node, files.filesFor(node), deadline);
+                startPrimary(node, deadline);
             } else {
                 startStandby(node, topology.upstreamOf(node), deadline);
             }
@@ -109,18 +107,18 @@ final class ClusterStartup {
         }
     }
 
-    /** The image's entrypoint runs initdb and our hook, then starts the server with the configuration installed. */
-    private void startPrimary(ContainerNode primary, java.util.Map<String, String> nodeFiles, long deadline) throws IOException {
+    /** node.sh sets the cluster's password over the socket once the server runs. */
+    private void startPrimary(ContainerNode primary, long deadline) {
         primary.container().start();
-        int installed = configExchange.installConfiguration(primary, nodeFiles, deadline);
-        primary.awaitLine(READY, installed, deadline, "the server's start after initialisation");
+        primary.awaitLine(PASSWORD_SET, 0, deadline, "its start from the template and setting the cluster's password");
         primary.awaitConnectable(Waits.remaining(deadline));
     }
 
+    /** A standby answers with the password once it has replayed the primary's setting it. */
     private void startStandby(ContainerNode standby, BackendNode upstream, long deadline) {
         standby.container().start();
-        standby.awaitLine(READY, 0, deadline, "its start (a base backup of " + upstream.name()
-                + " over the network, then recovery)");
+        standby.awaitLine(READY, 0, deadline, "its start from the template (a cold copy that streams from "
+                + upstream.name() + ")");
         standby.awaitConnectable(Waits.remaining(deadline));
     }
 }

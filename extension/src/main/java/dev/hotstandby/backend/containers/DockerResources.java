@@ -2,6 +2,7 @@ package dev.hotstandby.backend.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.hotstandby.ClusterStartException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,6 +78,22 @@ final class DockerResources {
 
     List<String> subnets() {
         return subnets;
+    }
+
+    /** The pg_hba.conf rules every node appends to the template's: its networks, with the password. */
+    List<String> pgHbaRules() {
+        return NodeSettings.clusterRules(subnets, dockerHostIsRemote());
+    }
+
+    /** A Docker daemon elsewhere (tcp:// to another machine) keeps the client's own address in its port mapping. */
+    private static boolean dockerHostIsRemote() {
+        URI dockerHost = DockerClientFactory.instance().getTransportConfig().getDockerHost();
+        String scheme = String.valueOf(dockerHost.getScheme());
+        if (scheme.equals("unix") || scheme.equals("npipe")) {
+            return false;
+        }
+        String host = String.valueOf(dockerHost.getHost());
+        return !(host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"));
     }
 
     /** The archive volume's name, or null without archiving. */
