@@ -7,12 +7,9 @@ import dev.hotstandby.ClusterSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
@@ -83,13 +80,13 @@ final class NodeContainers {
      * copy of the template at the first start; the primary then sets the cluster's password.
      */
     static void stage(ContainerNode node, boolean primary, Map<String, String> files, List<String> clusterRules) {
-        // in the environment, base64: each copy into a container would cost an API call before its start
-        Base64.Encoder base64 = Base64.getEncoder();
-        StringJoiner encoded = new StringJoiner(" ");
-        files.forEach((file, content) -> encoded.add(file + "=" + base64.encodeToString(content.getBytes(StandardCharsets.UTF_8))));
-        node.container().withEnv("HOTSTANDBY_ROLE", primary ? "primary" : "standby")
-                .withEnv("HOTSTANDBY_NODE_FILES", encoded.toString())
-                .withEnv("HOTSTANDBY_HBA_RULES", base64.encodeToString(String.join("\n", clusterRules).getBytes(StandardCharsets.UTF_8)));
+        // in the environment (name, newline, content): each copy into a container would cost an API call before its start
+        GenericContainer<?> container = node.container().withEnv("HOTSTANDBY_ROLE", primary ? "primary" : "standby")
+                .withEnv("HOTSTANDBY_HBA_RULES", String.join("\n", clusterRules));
+        int index = 0;
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            container.withEnv("HOTSTANDBY_FILE_" + index++, file.getKey() + "\n" + file.getValue());
+        }
     }
 
     private Map<String, String> environment() {

@@ -29,7 +29,7 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * The template images every node of a cluster starts from: per base image (by its id), major,
- * repository configs/, the test's settings that pg_control records, and these scripts, one image
+ * repository configs/ and these scripts, one image
  * {@code hotstandby-template:<major>-<hash>} made once per Docker daemon and kept ({@link TemplateBuild}).
  * A later run finds it by that name. Concurrent JVMs on this machine make it once (a file lock); on
  * other machines sharing the daemon each commits under a name of its own and the tag is set only if
@@ -48,7 +48,10 @@ final class TemplateImages {
     /** Bump when the way templates are made changes, so that stale ones are not reused. */
     private static final String FORMAT = "c1";
     private static final int KEPT_PER_BASE = 4;
-    private static final Map<String, DockerImageName> KNOWN = new ConcurrentHashMap<>();
+    /** One lock per template within this JVM: a file lock is held per JVM, not per thread. */
+    private static final Map<String, Object> IN_JVM = new ConcurrentHashMap<>();
+    /** max_connections must exceed superuser_reserved_connections (3 by default); the others' minimums. */
+    private static final Map<String, String> FLOORS = orderedFloors();
 
     private TemplateImages() {
     }
@@ -59,36 +62,45 @@ final class TemplateImages {
      */
     static DockerImageName obtain(ClusterSpec spec, DockerClient client, PostgresImage base, List<String> environment) {
         String baseId = client.inspectImageCmd(base.toString()).exec().getId();
-        String nodeConf = nodeConf(spec);
+        String nodeConf = nodeConf();
         String key = hash(String.join("\n", baseId, String.valueOf(spec.major()), ConfigFiles.packaged().fingerprint(),
                 FORMAT, String.join("\n", environment), nodeConf,
                 new String(NodeContainers.resource("node.sh"), StandardCharsets.UTF_8),
                 new String(NodeContainers.resource("initdb.sh"), StandardCharsets.UTF_8)));
         String tag = spec.major() + "-" + key;
         DockerImageName name = DockerImageName.parse(REPOSITORY + ":" + tag);
-        return KNOWN.computeIfAbsent(name.asCanonicalNameString(), reference -> withMachineLock(key, () -> {
-            if (!present(client, reference)) {
-                // its own deadline: the first cluster on a machine pays for the template, too
-                long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-                make(client, base, baseId, spec.major(), environment, tag, key, nodeConf, deadline);
-                prune(client, base, baseId);
-            }
+        String reference = name.asCanonicalNameString();
+        // asked every time (one inspect): another JVM may have pruned it since this one last used it
+        if (present(client, reference)) {
             return name;
-        }));
+        }
+        synchronized (IN_JVM.computeIfAbsent(key, k -> new Object())) {
+            return withMachineLock(key, () -> {
+                if (!present(client, reference)) {
+                    // its own deadline: the first cluster on a machine pays for the template, too
+                    long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+                    make(client, base, baseId, spec.major(), environment, tag, key, nodeConf, deadline);
+                    prune(client, base, baseId);
+                }
+                return name;
+            });
+        }
     }
 
     /**
-     * The template's node.conf: the identity of a node, and the test's values of the settings
-     * pg_control records (max_connections and the like). A standby copied from a template started
-     * with higher values than its own would refuse to run ("insufficient parameter settings").
+     * The template's node.conf: a node's identity, and the lowest values of the settings a standby
+     * checks against pg_control at its start (its own must be at least those recorded there, or it
+     * refuses: "insufficient parameter settings"). Recorded so low, every cluster's settings pass
+     * that check, so one template serves them all; the primary's real values then reach its
+     * standbys in the parameter-change record it writes at its first start, which they check as
+     * after a base backup. wal_level stays replica (configs/): hot standby needs at least that.
      */
-    private static String nodeConf(ClusterSpec spec) {
+    static String nodeConf() {
         StringBuilder conf = new StringBuilder("# Written by hotstandby for the template image: its one start records"
                 + " these in pg_control; every node replaces this file with its own.\n");
         NodeSettings.identity("template").forEach(line -> conf.append(line).append('\n'));
-        spec.settings().recordedInControlFile().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(setting -> conf.append(ReplicationSettings.line(setting.getKey(), setting.getValue(),
-                        "the test's value, recorded in pg_control for the standbys copied from this template")).append('\n'));
+        FLOORS.forEach((name, value) -> conf.append(ReplicationSettings.line(name, value,
+                "the lowest a standby copied from the template may have; its cluster's own value replaces it")).append('\n'));
         return conf.toString();
     }
 
@@ -171,5 +183,15 @@ final class TemplateImages {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, String> orderedFloors() {
+        Map<String, String> floors = new java.util.LinkedHashMap<>();
+        floors.put("max_connections", "4");
+        floors.put("max_worker_processes", "0");
+        floors.put("max_wal_senders", "0");
+        floors.put("max_prepared_transactions", "0");
+        floors.put("max_locks_per_transaction", "10");
+        return floors;
     }
 }

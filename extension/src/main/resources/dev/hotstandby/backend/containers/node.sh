@@ -12,7 +12,7 @@
 #                             appears it is stopped cleanly and $PGDATA copied to /hotstandby/template
 #                             (outside the image's volume, so `docker commit` keeps it)
 #   HOTSTANDBY_ROLE=primary   on the first start, a copy of /hotstandby/template/data with this
-#   HOTSTANDBY_ROLE=standby   node's files from $HOTSTANDBY_NODE_FILES (a standby's: standby.signal
+#   HOTSTANDBY_ROLE=standby   node's files from $HOTSTANDBY_FILE_* (a standby's: standby.signal
 #                             and its standby settings) and the cluster network's pg_hba.conf rules
 #                             ($HOTSTANDBY_HBA_RULES);
 #                             a cold copy of a cleanly stopped cluster is a valid base for a standby.
@@ -54,12 +54,13 @@ if [ "${HOTSTANDBY_ROLE:-}" != template ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
 		exit 1
 	fi
 	cp -a "$TEMPLATE/." "$PGDATA/"
-	# the node's files, as "name=base64 name=base64 ...": in the environment, so no copy into the container is needed
-	read -r -a files <<< "${HOTSTANDBY_NODE_FILES:-}"
-	for file in "${files[@]}"; do
-		printf '%s' "${file#*=}" | base64 -d > "$PGDATA/${file%%=*}"
+	# the node's files, each a variable holding its name, a newline, then its content: in the
+	# environment, so nothing is copied into the container before its start (and bash writes them itself)
+	for variable in ${!HOTSTANDBY_FILE_@}; do
+		file="${!variable}"
+		printf '%s' "${file#*$'\n'}" > "$PGDATA/${file%%$'\n'*}"
 	done
-	printf '%s' "${HOTSTANDBY_HBA_RULES:-}" | base64 -d >> "$PGDATA/pg_hba.conf"
+	printf '%s\n' "${HOTSTANDBY_HBA_RULES:-}" >> "$PGDATA/pg_hba.conf"
 	chown -R "$(stat -c %u:%g "$TEMPLATE")" "$PGDATA"
 	chmod 700 "$PGDATA"
 	fresh=yes
@@ -88,6 +89,8 @@ set_password() {
 	psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "${POSTGRES_USER:-postgres}" --dbname postgres \
 		--set password="$POSTGRES_PASSWORD" <<'SQL'
 SET password_encryption = 'scram-sha-256';
+-- a synchronous standby cannot confirm it: it needs this very password to connect
+SET synchronous_commit = local;
 ALTER ROLE CURRENT_USER PASSWORD :'password';
 SQL
 	echo "hotstandby: password set"
