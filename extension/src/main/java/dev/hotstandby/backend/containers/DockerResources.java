@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
@@ -41,11 +42,29 @@ final class DockerResources {
     void createNetworks() {
         network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(accessNetworkName())
                 .withLabels(Labels.forCluster(clusterId))).build();
-        replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
-                .withLabels(Labels.forCluster(clusterId)).exec().getId();
-        List<String> all = new ArrayList<>(subnetsOf(network.getId(), accessNetworkName()));
-        all.addAll(subnetsOf(replicationNetworkId, replicationNetworkName()));
+        // both at once: each is a round trip to the daemon, which is slow to make a network
+        CompletableFuture<List<String>> access = CompletableFuture.supplyAsync(
+                () -> subnetsOf(network.getId(), accessNetworkName()));
+        List<String> replication;
+        try {
+            replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
+                    .withLabels(Labels.forCluster(clusterId)).exec().getId();
+            replication = subnetsOf(replicationNetworkId, replicationNetworkName());
+        } finally {
+            // remove() must know the access network too, whatever happened here
+            awaitQuietly(access);
+        }
+        List<String> all = new ArrayList<>(access.join());
+        all.addAll(replication);
         subnets = List.copyOf(all);
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (RuntimeException reportedByJoinAgain) {
+            // the caller's join() rethrows it
+        }
     }
 
     private List<String> subnetsOf(String networkId, String name) {

@@ -56,12 +56,15 @@ if [ "${HOTSTANDBY_ROLE:-}" != template ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
 	cp -a "$TEMPLATE/." "$PGDATA/"
 	# the node's files, each a variable holding its name, a newline, then its content: in the
 	# environment, so nothing is copied into the container before its start (and bash writes them itself)
+	written=("$PGDATA")
 	for variable in ${!HOTSTANDBY_FILE_@}; do
 		file="${!variable}"
 		printf '%s' "${file#*$'\n'}" > "$PGDATA/${file%%$'\n'*}"
+		written+=("$PGDATA/${file%%$'\n'*}")
 	done
 	printf '%s\n' "${HOTSTANDBY_HBA_RULES:-}" >> "$PGDATA/pg_hba.conf"
-	chown -R "$(stat -c %u:%g "$TEMPLATE")" "$PGDATA"
+	# cp -a kept the template's owner; the files written here and the mount point are root's
+	chown "$(stat -c %u:%g "$TEMPLATE")" "${written[@]}"
 	chmod 700 "$PGDATA"
 	fresh=yes
 fi
@@ -109,6 +112,12 @@ while true; do
 		mkdir -p "$(dirname "$TEMPLATE")"
 		cp -a "$PGDATA" "$TEMPLATE"
 		rm -f "$TEMPLATE/postmaster.opts" "$TEMPLATE/postmaster.pid"
+		# only the WAL segment of the last checkpoint is needed; the others are recycled ones
+		# for later, which every node would copy for nothing (the server makes new ones as needed)
+		redo="$(pg_controldata "$TEMPLATE" 2>/dev/null | sed -n "s/^Latest checkpoint's REDO WAL file: *//p" || :)"
+		if [ -n "$redo" ] && [ -f "$TEMPLATE/pg_wal/$redo" ]; then
+			find "$TEMPLATE/pg_wal" -maxdepth 1 -type f ! -name "$redo" -delete
+		fi
 		rm -rf /tmp/hotstandby-configs /tmp/hotstandby-template-stop /docker-entrypoint-initdb.d/hotstandby.sh
 		echo "hotstandby: template made"
 		exit 0
