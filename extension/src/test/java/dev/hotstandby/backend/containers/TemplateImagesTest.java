@@ -3,11 +3,14 @@ package dev.hotstandby.backend.containers;
 import static dev.hotstandby.backend.containers.ContainersBackendTest.execute;
 import static dev.hotstandby.backend.containers.ContainersBackendTest.single;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Image;
+import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.PostgresCluster;
 import java.util.Arrays;
 import java.util.List;
@@ -64,6 +67,22 @@ class TemplateImagesTest {
             // another copy of the same template, so the same identifier: nothing was made anew
             assertThat(single(next.primary(), "SELECT system_identifier FROM pg_control_system()")).isEqualTo(firstId);
         }
+    }
+
+    @Test
+    void anImageOfAnotherMajorFailsWhileTheTemplateIsMadeAndLeavesNothing() {
+        ClusterSpec spec = ContainersAvailable.builder().spec();
+        int other = spec.major() == 16 ? 17 : 16;
+        TemplateBuild build = new TemplateBuild(client, PostgresImage.of(spec), other, NodeContainers.contract(spec));
+        assertThatThrownBy(() -> build.run(TemplateImages.REPOSITORY, "wrong-major-test", Map.of(), TemplateImages.nodeConf(),
+                System.nanoTime() + spec.startTimeout().toNanos()))
+                .isInstanceOf(ClusterStartException.class)
+                .hasMessageContaining("runs PostgreSQL " + spec.major() + ", but the cluster asks for " + other)
+                .hasMessageContaining("set version = \"" + spec.major() + "\"");
+        assertThat(client.listContainersCmd().withShowAll(true).withNameFilter(List.of(TemplateImages.BUILDER_PREFIX)).exec())
+                .as("template builders left").isEmpty();
+        assertThat(client.listImagesCmd().withImageNameFilter(TemplateImages.REPOSITORY + ":wrong-major-test").exec())
+                .as("a template for the wrong major").isEmpty();
     }
 
     @Test
