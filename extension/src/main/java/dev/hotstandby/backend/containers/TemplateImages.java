@@ -5,7 +5,6 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Image;
 import dev.hotstandby.ClusterSpec;
-import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.Passwords;
