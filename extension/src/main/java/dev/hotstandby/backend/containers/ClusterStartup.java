@@ -2,12 +2,17 @@ package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.NodeFiles;
+import dev.hotstandby.engine.Sql;
 import dev.hotstandby.engine.Topology;
 import dev.hotstandby.engine.Waits;
-import java.io.IOException;
+import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -18,46 +23,50 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
- * Boots a cluster's defined containers, all at once: the primary initialised by the image's
- * entrypoint with the configuration exchanged through its initdb hook, each standby a base backup of
- * its upstream taken by node.sh (retried until the upstream accepts, so no standby waits for it here)
- * with its node files staged beforehand. Returns once every server answers queries; the engine then
- * creates the slots and checks the start contract. On failure the engine closes the cluster.
+ * Boots a cluster's defined containers, all at once: every node a copy of the template image's data
+ * directory with its node files staged beforehand, the standbys cold copies that stream from their
+ * upstream as soon as it runs and has set the cluster's password (they retry every
+ * wal_retrieve_retry_interval until then, so no standby waits for it here). Returns once every
+ * server answers queries with that password; the engine then creates the slots and checks the
+ * start contract. On failure the engine closes the cluster.
  */
 final class ClusterStartup {
     private static final Pattern READY = Pattern.compile("database system is ready to accept (read.only )?connections");
+    private static final Pattern PASSWORD_SET = Pattern.compile("hotstandby: password set");
+    private static final Pattern STREAMING = Pattern.compile("started streaming WAL from primary");
 
     private final ClusterSpec spec;
     private final String clusterId;
-    private final PrimaryConfigExchange configExchange;
+    private final DockerResources shared;
 
-    ClusterStartup(ClusterSpec spec, String clusterId, PrimaryConfigExchange configExchange) {
+    ClusterStartup(ClusterSpec spec, String clusterId, DockerResources shared) {
         this.spec = spec;
         this.clusterId = clusterId;
-        this.configExchange = configExchange;
+        this.shared = shared;
     }
 
     void run(List<ContainerNode> nodes, Topology topology, NodeFiles files) {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        List<String> rules = shared.pgHbaRules();
+        Map<BackendNode, CountDownLatch> serving = new HashMap<>();
         for (ContainerNode node : nodes) {
-            if (topology.isPrimary(node)) {
-                NodeContainers.asPrimary(node);
-            } else {
-                NodeContainers.asStandby(node);
-                NodeConfigFiles.stageForFirstStart(node, files.filesFor(node), topology.upstreamOf(node).replicationHost());
-            }
+            NodeContainers.stage(node, topology.isPrimary(node), files.filesFor(node), rules);
+            serving.put(node, new CountDownLatch(1));
         }
         startAllAtOnce(nodes, deadline, node -> {
             if (topology.isPrimary(node)) {
-                startPrimary(node, files.filesFor(node), deadline);
+                startPrimary(node, deadline);
             } else {
-                startStandby(node, topology.upstreamOf(node), deadline);
+                BackendNode upstream = topology.upstreamOf(node);
+                startStandby(node, upstream, serving.get(upstream), deadline);
             }
+            createSlotsFor(node, topology.followersOf(node));
+            serving.get(node).countDown();
         });
     }
 
     private interface Start {
-        void run(ContainerNode node) throws IOException;
+        void run(ContainerNode node) throws SQLException;
     }
 
     /** Every container starts in a thread of its own; the first failure ends the wait. */
@@ -109,18 +118,48 @@ final class ClusterStartup {
         }
     }
 
-    /** The image's entrypoint runs initdb and our hook, then starts the server with the configuration installed. */
-    private void startPrimary(ContainerNode primary, java.util.Map<String, String> nodeFiles, long deadline) throws IOException {
+    /** node.sh sets the cluster's password over the socket once the server runs. */
+    private void startPrimary(ContainerNode primary, long deadline) {
         primary.container().start();
-        int installed = configExchange.installConfiguration(primary, nodeFiles, deadline);
-        primary.awaitLine(READY, installed, deadline, "the server's start after initialisation");
+        primary.awaitLine(PASSWORD_SET, 0, deadline, "its start from the template and setting the cluster's password");
         primary.awaitConnectable(Waits.remaining(deadline));
     }
 
-    private void startStandby(ContainerNode standby, BackendNode upstream, long deadline) {
+    /**
+     * A standby has the cluster's password only once it has replayed the primary's setting it: it
+     * streams once its upstream serves ({@code upstreamServing}: the password set and its slot
+     * there made), and logins are tried only from then on (each failed one would cost a server
+     * process on busy cores).
+     */
+    private void startStandby(ContainerNode standby, BackendNode upstream, CountDownLatch upstreamServing, long deadline) {
         standby.container().start();
-        standby.awaitLine(READY, 0, deadline, "its start (a base backup of " + upstream.name()
-                + " over the network, then recovery)");
+        int ready = standby.awaitLine(READY, 0, deadline, "its start from the template (a cold copy that streams from "
+                + upstream.name() + ")");
+        try {
+            if (!upstreamServing.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ClusterStartException(standby.name() + ": its upstream " + upstream.name() + " did not serve in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterStartException(standby.name() + ": interrupted while waiting for " + upstream.name());
+        }
+        standby.awaitLine(STREAMING, ready, deadline, "streaming from " + upstream.name());
         standby.awaitConnectable(Waits.remaining(deadline));
+    }
+
+    /**
+     * replicationSlots = true: the slot of each follower on {@code node}, made as soon as it serves,
+     * since a follower streams, and so gets the password, only through its slot. The engine's own
+     * check after the boot then finds them.
+     */
+    private void createSlotsFor(ContainerNode node, List<BackendNode> followers) throws SQLException {
+        if (!spec.replication().physicalSlots(spec.major())) {
+            return;
+        }
+        for (BackendNode follower : followers) {
+            String slot = Sql.literal(ReplicationSettings.slotName(follower.name()));
+            node.query("SELECT count(pg_create_physical_replication_slot(" + slot + ", true)) FROM (SELECT 1) once"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + slot + ")");
+        }
     }
 }

@@ -16,16 +16,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * A primary and its standbys, one container each, on Docker networks of their own where every node
  * is reachable by its name (a network alias). The test JVM reaches them through mapped ports.
  *
- * <p>The primary is initialised by the image's own entrypoint, whose initdb hook takes the
- * repository's configs/ ({@link PrimaryConfigExchange}). Every standby is a {@code pg_basebackup} of
- * its upstream taken inside its own container over the network, so it carries the primary's
- * configuration; only its node files are its own. {@link ClusterStartup} boots it, the engine runs
- * everything PostgreSQL does on it, and {@link ClusterTeardown} removes it.
+ * <p>Every node, the standbys too, starts from the same template image ({@link TemplateImages}):
+ * a data directory initialised once by the image's own entrypoint with the repository's configs/
+ * and stopped cleanly, so a copy with standby.signal streams from the primary's copy (the same
+ * system identifier). Only the node files and the network's pg_hba.conf rules are each node's own.
+ * {@link ClusterStartup} boots it, the engine runs everything PostgreSQL does on it, and
+ * {@link ClusterTeardown} removes it.
  */
 final class ContainerCluster implements BackendCluster {
     private final ClusterSpec spec;
@@ -42,14 +44,14 @@ final class ContainerCluster implements BackendCluster {
     private Boolean canRewind;
     private boolean closed;
 
-    private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image) {
+    private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template) {
         this.spec = spec;
         this.image = image;
         // eight characters naming the cluster's network, containers and volume
         this.id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         this.shared = new DockerResources(client, id);
-        this.containers = new NodeContainers(spec, client, image, id, password, shared);
-        this.startup = new ClusterStartup(spec, id, new PrimaryConfigExchange(spec, client, image, shared));
+        this.containers = new NodeContainers(spec, client, image, template, id, password, shared);
+        this.startup = new ClusterStartup(spec, id, shared);
         this.teardown = new ClusterTeardown(spec, id, nodes, shared);
     }
 
@@ -57,8 +59,8 @@ final class ContainerCluster implements BackendCluster {
      * The networks (and archive volume) and every node's container defined, none started; the engine
      * boots it. Throws having removed what it had created.
      */
-    static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image) {
-        ContainerCluster cluster = new ContainerCluster(spec, client, image);
+    static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template) {
+        ContainerCluster cluster = new ContainerCluster(spec, client, image, template);
         try {
             cluster.shared.createNetworks();
             cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());

@@ -8,12 +8,14 @@ import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.RunningCluster;
 import java.util.Set;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * {@link dev.hotstandby.Backend#CONTAINERS}: every node a container of a PostgreSQL image that
  * follows the official {@code postgres} image's contract, on a Docker network of the cluster's own,
  * through Testcontainers. Without Docker it throws {@link dev.hotstandby.BackendUnavailableException}
- * (the JUnit extension skips the class). Every start first removes what JVMs that are gone left.
+ * (the JUnit extension skips the class). Every start first removes what JVMs that are gone left,
+ * then finds (or, once per Docker daemon, makes) the template image its nodes start from.
  */
 public final class ContainersBackend implements ClusterBackend {
 
@@ -32,6 +34,13 @@ public final class ContainersBackend implements ClusterBackend {
                     + "`), or choose another image that follows the official postgres image's contract with image = \"...\""
                     + " or -D" + ClusterSpec.IMAGE_PROPERTY + "=...");
         });
-        return EngineCluster.start(ContainerCluster.create(spec, client, image));
+        DockerImageName template;
+        try {
+            template = TemplateImages.obtain(spec, client, image, NodeContainers.contract(spec));
+        } catch (RuntimeException e) {
+            throw new ClusterStartException(spec.owner() + ": the cluster did not start on image " + image + ": "
+                    + e.getMessage() + "\n(nothing of it was left: the container making its template image is removed)", e);
+        }
+        return EngineCluster.start(ContainerCluster.create(spec, client, image, template));
     }
 }

@@ -2,11 +2,13 @@ package dev.hotstandby.backend.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.hotstandby.ClusterStartException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 
@@ -44,10 +46,20 @@ final class DockerResources {
     void createNetworks() {
         network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(accessNetworkName())
                 .withLabels(Labels.forCluster(clusterId))).build();
-        replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
-                .withLabels(Labels.forCluster(clusterId)).exec().getId();
-        List<String> all = new ArrayList<>(subnetsOf(network.getId(), accessNetworkName()));
-        all.addAll(subnetsOf(replicationNetworkId, replicationNetworkName()));
+        // both at once: each is a round trip to the daemon, which is slow to make a network
+        CompletableFuture<List<String>> access = CompletableFuture.supplyAsync(
+                () -> subnetsOf(network.getId(), accessNetworkName()));
+        List<String> replication;
+        try {
+            replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
+                    .withLabels(Labels.forCluster(clusterId)).exec().getId();
+            replication = subnetsOf(replicationNetworkId, replicationNetworkName());
+        } finally {
+            // remove() must know the access network too, whatever happened here
+            awaitQuietly(access);
+        }
+        List<String> all = new ArrayList<>(access.join());
+        all.addAll(replication);
         subnets = List.copyOf(all);
         replicationGateway = client.inspectNetworkCmd().withNetworkId(replicationNetworkId).exec().getIpam().getConfig()
                 .stream().map(com.github.dockerjava.api.model.Network.Ipam.Config::getGateway).filter(Objects::nonNull)
@@ -60,6 +72,14 @@ final class DockerResources {
      */
     String replicationGateway() {
         return replicationGateway;
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future) {
+        try {
+            future.join();
+        } catch (RuntimeException reportedByJoinAgain) {
+            // the caller's join() rethrows it
+        }
     }
 
     private List<String> subnetsOf(String networkId, String name) {
@@ -92,6 +112,22 @@ final class DockerResources {
 
     List<String> subnets() {
         return subnets;
+    }
+
+    /** The pg_hba.conf rules every node appends to the template's: its networks, with the password. */
+    List<String> pgHbaRules() {
+        return NodeSettings.clusterRules(subnets, dockerHostIsRemote());
+    }
+
+    /** A Docker daemon elsewhere (tcp:// to another machine) keeps the client's own address in its port mapping. */
+    private static boolean dockerHostIsRemote() {
+        URI dockerHost = DockerClientFactory.instance().getTransportConfig().getDockerHost();
+        String scheme = String.valueOf(dockerHost.getScheme());
+        if (scheme.equals("unix") || scheme.equals("npipe")) {
+            return false;
+        }
+        String host = String.valueOf(dockerHost.getHost());
+        return !(host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]"));
     }
 
     /** The archive volume's name, or null without archiving. */

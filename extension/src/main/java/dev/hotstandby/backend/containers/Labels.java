@@ -18,6 +18,13 @@ final class Labels {
     static final String HOST = "dev.hotstandby.host";
     static final String CLUSTER = "dev.hotstandby.cluster";
     static final String NODE = "dev.hotstandby.node";
+    /**
+     * On a container making a template image: its JVM ({@code <pid>-<start millis>}) and machine. Not
+     * {@link #OWNER}: the committed image keeps its container's labels, and every node's container
+     * would inherit them; so the commit sets both to "" (labels cannot be removed by a commit).
+     */
+    static final String BUILDER = "dev.hotstandby.template.builder";
+    static final String BUILDER_HOST = "dev.hotstandby.template.builder-host";
 
     private static final String OWNER_VALUE = JvmOwner.current();
     private static final String HOST_VALUE = hostName();
@@ -35,6 +42,23 @@ final class Labels {
 
     static Map<String, String> forNode(String clusterId, String node) {
         return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, NODE, node);
+    }
+
+    static Map<String, String> forTemplateBuilder() {
+        return Map.of(BUILDER, OWNER_VALUE, BUILDER_HOST, HOST_VALUE);
+    }
+
+    /** What a committed template says instead: no builder. */
+    static Map<String, String> committedTemplateBuilder() {
+        return Map.of(BUILDER, "", BUILDER_HOST, "");
+    }
+
+    /** True when a template builder's labels name a JVM on this machine that no longer runs. */
+    static boolean builderIsGone(Map<String, String> labels) {
+        if (labels == null || !HOST_VALUE.equals(labels.get(BUILDER_HOST))) {
+            return false;
+        }
+        return JvmOwner.isGone(labels.get(BUILDER));
     }
 
     /** True when the labels name an owner on this machine that no longer runs. */

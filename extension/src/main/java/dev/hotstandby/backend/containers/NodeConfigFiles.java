@@ -2,26 +2,13 @@ package dev.hotstandby.backend.containers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Map;
-import org.testcontainers.images.builder.Transferable;
 
 /**
- * How the engine's node files (node.conf, standby settings, standby.signal) reach a container: staged
- * beside node.sh before a standby's first start, since its data directory exists only after the base
- * backup node.sh takes; written into the data directory through the shell afterwards.
+ * How the engine's node files (node.conf, standby settings, standby.signal) reach a running
+ * container (before the first start they are staged: {@link NodeContainers#stage}).
  */
 final class NodeConfigFiles {
     private NodeConfigFiles() {
-    }
-
-    /**
-     * What the standby's node.sh installs after its base backup of {@code upstreamHost} (which copied
-     * the upstream's own files): its identity and standby settings.
-     */
-    static void stageForFirstStart(ContainerNode standby, Map<String, String> files, String upstreamHost) {
-        files.forEach((file, content) -> standby.container().withCopyToContainer(
-                Transferable.of(content.getBytes(StandardCharsets.UTF_8), 0644), NodeContainers.SCRIPTS + "/standby/" + file));
-        standby.container().withEnv("HOTSTANDBY_UPSTREAM", upstreamHost);
     }
 
     /**

@@ -8,36 +8,38 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
-import org.testcontainers.images.builder.Transferable;
+import org.testcontainers.utility.DockerImageName;
 
 /**
- * How each node's container is defined (not yet started): the image's contract variables, the
- * access network and the replication network with the node's name as its alias there, the data directory on a tmpfs, Docker's init, and node.sh as
- * the main process; the primary also gets the initdb hook.
+ * How each node's container is defined (not yet started): the template image, the image's contract
+ * variables, the access network and the replication network with the node's name as its alias
+ * there, the data directory on a tmpfs, Docker's init, node.sh as the main process, and the node's
+ * files, which node.sh puts into its copy of the template before the first start.
  */
 final class NodeContainers {
-    /** Where node.sh and the files a standby installs after its base backup go in every container. */
+    /** Where node.sh, the template's data directory and each node's own files are in every container. */
     static final String SCRIPTS = "/hotstandby";
     /** A cap, not a reservation: tmpfs takes memory only as files fill it. */
     private static final String TMPFS_SIZE = "4g";
 
     private final ClusterSpec spec;
     private final DockerClient client;
-    private final PostgresImage image;
+    private final DockerImageName template;
     private final String clusterId;
     private final String password;
     private final DockerResources shared;
     /** {@code $PGDATA} inside the containers: the image's, on a tmpfs. */
     private final String dataDirectory;
 
-    NodeContainers(ClusterSpec spec, DockerClient client, PostgresImage image, String clusterId, String password,
-                   DockerResources shared) {
+    NodeContainers(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template, String clusterId,
+                   String password, DockerResources shared) {
         this.spec = spec;
         this.client = client;
-        this.image = image;
+        this.template = template;
         this.clusterId = clusterId;
         this.password = password;
         this.shared = shared;
@@ -51,15 +53,14 @@ final class NodeContainers {
      */
     ContainerNode define(String name) {
         String replicationNetwork = shared.replicationNetwork();
-        GenericContainer<?> container = new NodeContainer(image.name(), client, replicationNetwork, name);
+        GenericContainer<?> container = new NodeContainer(template, client, replicationNetwork, name);
         String archiveVolume = shared.archiveVolume();
         container.withNetwork(shared.network())
                 .withExposedPorts(NodeSettings.PORT)
                 .withLabels(Labels.forNode(clusterId, name))
                 .withEnv(environment())
-                .withCopyToContainer(Transferable.of(resource("node.sh"), 0755), SCRIPTS + "/node.sh")
                 // The data directory on a tmpfs: PostgreSQL makes about a thousand files per data directory,
-                // and on the container's overlay file system initdb and base backups take several times longer.
+                // and on the container's overlay file system copies and base backups take several times longer.
                 .withTmpFs(Map.of(dataDirectory, "rw,nosuid,nodev,size=" + TMPFS_SIZE))
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withName("hotstandby-" + clusterId + "-" + name).withEntrypoint("bash", SCRIPTS + "/node.sh");
@@ -73,30 +74,43 @@ final class NodeContainers {
         return new ContainerNode(name, container, client, replicationNetwork, password);
     }
 
-    /** The image's entrypoint initialises the primary and runs the initdb hook, which installs the configuration. */
-    static void asPrimary(ContainerNode node) {
-        node.container().withEnv("HOTSTANDBY_ROLE", "primary").withCopyToContainer(
-                Transferable.of(resource("initdb.sh"), 0755), "/docker-entrypoint-initdb.d/hotstandby.sh");
-    }
-
-    /** node.sh takes a base backup of the upstream on the first start (see {@link NodeConfigFiles#stageForFirstStart}). */
-    static void asStandby(ContainerNode node) {
-        node.container().withEnv("HOTSTANDBY_ROLE", "standby");
+    /**
+     * The node's files from the engine (node.conf, user.conf; a standby's standby settings and
+     * standby.signal) and the cluster network's pg_hba.conf rules, which node.sh installs into its
+     * copy of the template at the first start; the primary then sets the cluster's password.
+     */
+    static void stage(ContainerNode node, boolean primary, Map<String, String> files, List<String> clusterRules) {
+        // in the environment (name, newline, content): each copy into a container would cost an API call before its start
+        GenericContainer<?> container = node.container().withEnv("HOTSTANDBY_ROLE", primary ? "primary" : "standby")
+                .withEnv("HOTSTANDBY_HBA_RULES", String.join("\n", clusterRules));
+        int index = 0;
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            container.withEnv("HOTSTANDBY_FILE_" + index++, file.getKey() + "\n" + file.getValue());
+        }
     }
 
     private Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("POSTGRES_USER", NodeConnections.SUPERUSER);
+        for (String variable : contract(spec)) {
+            int equals = variable.indexOf('=');
+            environment.put(variable.substring(0, equals), variable.substring(equals + 1));
+        }
+        // the primary sets the superuser's password to it; pg_basebackup and the WAL receiver (libpq in the server) take it from PGPASSWORD
         environment.put("POSTGRES_PASSWORD", password);
-        environment.put("POSTGRES_DB", NodeConnections.DATABASE);
-        // the image would append a rule for every address with this method; it is dropped for the network's rules
-        environment.put("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256");
-        // no fsync of a throwaway cluster; 1 MB WAL segments (11+) make base backups small
-        environment.put("POSTGRES_INITDB_ARGS", spec.major() >= 11 ? "--no-sync --wal-segsize=1" : "--no-sync");
-        // pg_basebackup and the WAL receiver (libpq in the server) take the password from here
         environment.put("PGPASSWORD", password);
         environment.put("HOTSTANDBY_TIMEOUT", String.valueOf(Math.max(1, spec.startTimeout().toSeconds())));
         return environment;
+    }
+
+    /** The image contract's variables that the template is made with and every node gets too; no password. */
+    static List<String> contract(ClusterSpec spec) {
+        return List.of(
+                "POSTGRES_USER=" + NodeConnections.SUPERUSER,
+                "POSTGRES_DB=" + NodeConnections.DATABASE,
+                // the image would append a rule for every address with this method; it is dropped for the network's rules
+                "POSTGRES_HOST_AUTH_METHOD=scram-sha-256",
+                // no fsync of a throwaway cluster; 1 MB WAL segments (11+) make the template small
+                "POSTGRES_INITDB_ARGS=" + (spec.major() >= 11 ? "--no-sync --wal-segsize=1" : "--no-sync"));
     }
 
     /** Joins the replication network between its creation on the access network and its start. */
@@ -114,9 +128,10 @@ final class NodeContainers {
 
         @Override
         protected void containerIsCreated(String containerId) {
-            // before the start: a standby's base backup reaches its upstream by name from the first moment
+            // before the start: a standby reaches its upstream by name from the first moment
             ContainerNode.connect(client, replicationNetwork, containerId, alias);
         }
+
     }
 
     /** Readiness is the backend's own business: the initdb exchange, the log line, then a real query. */
@@ -127,7 +142,7 @@ final class NodeContainers {
     }
 
     /** node.sh and initdb.sh, packaged beside these classes. */
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = NodeContainers.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name + " beside " + NodeContainers.class.getName());

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * What this backend writes beside the repository's configs/: each node's identity (node.conf,
- * included at the end of postgresql.conf) and the pg_hba.conf rules for the cluster's Docker network.
+ * included at the end of postgresql.conf) and the pg_hba.conf rules for the cluster's Docker networks.
  */
 final class NodeSettings {
     /** Inside its container every node listens on PostgreSQL's own port; Docker maps it to a free host port. */
@@ -42,17 +42,25 @@ final class NodeSettings {
     }
 
     /**
-     * initdb's pg_hba.conf with the repository's block applied, then this backend's rules for the
-     * cluster's network: the repository admits TCP from loopback only, but here every connection
-     * arrives over Docker's network.
+     * initdb's pg_hba.conf with the repository's block applied, as a template image keeps it; each
+     * cluster appends {@link #clusterRules} for its own networks.
      */
-    static List<String> pgHbaConf(List<String> initdbFile, List<String> subnets, boolean dockerHostIsRemote) {
+    static List<String> templatePgHbaConf(List<String> initdbFile) {
         List<String> stock = initdbFile.stream().filter(line -> !IMAGE_CATCH_ALL.matcher(line).matches()).toList();
         List<String> lines = new ArrayList<>(ConfigFiles.packaged().pgHbaConf(stock));
         while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
             lines.remove(lines.size() - 1);
         }
         lines.add("");
+        return lines;
+    }
+
+    /**
+     * This backend's rules for the cluster's network, appended to the template's pg_hba.conf: the
+     * repository admits TCP from loopback only, but here every connection arrives over Docker's network.
+     */
+    static List<String> clusterRules(List<String> subnets, boolean dockerHostIsRemote) {
+        List<String> lines = new ArrayList<>();
         lines.add("# hotstandby (containers backend): the rules above admit TCP from loopback only. In containers the");
         lines.add("# tests reach each node through Docker's port mapping, which forwards from the gateway of the");
         lines.add("# cluster's own Docker network, and standbys stream from their upstream over that network; so");

@@ -15,7 +15,9 @@ import org.testcontainers.utility.DockerImageName;
  * {@code postgres:<major>}. Any image that keeps the official image's contract works:
  * {@code POSTGRES_PASSWORD}, {@code POSTGRES_USER}, {@code POSTGRES_INITDB_ARGS},
  * {@code POSTGRES_HOST_AUTH_METHOD}, {@code PGDATA}, {@code /docker-entrypoint-initdb.d/*.sh} run at
- * the first start, {@code docker-entrypoint.sh postgres}, and bash, pg_basebackup and psql on the PATH.
+ * the first start, a {@code PGDATA} holding a database started as it is, {@code docker-entrypoint.sh
+ * postgres}, and bash, pg_basebackup and psql on the PATH. Nodes run a template made from it once
+ * ({@link TemplateImages}).
  */
 record PostgresImage(DockerImageName name) {
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(10);

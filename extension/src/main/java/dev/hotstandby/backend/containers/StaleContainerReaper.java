@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Removes the containers, networks and volumes of clusters whose JVM is gone (killed, or crashed
- * before its shutdown hook ran). Ryuk does this where it can run; on hosts without a registry it
+ * before its shutdown hook ran), and containers left making a template image by such a JVM. Ryuk does this where it can run; on hosts without a registry it
  * cannot, so every cluster start sweeps by {@link Labels#OWNER}. Only owners on this machine are
  * judged: another machine's pids are not ours to test.
  */
@@ -25,6 +25,15 @@ final class StaleContainerReaper {
         for (Container container : containers) {
             if (Labels.ownerIsGone(container.getLabels())) {
                 removed += quietly(() -> client.removeContainerCmd(container.getId()).withForce(true)
+                        .withRemoveVolumes(true).exec());
+            }
+        }
+        // a template builder whose JVM died: its name says it is one (nodes inherit its labels, emptied)
+        List<Container> builders = client.listContainersCmd().withShowAll(true)
+                .withNameFilter(List.of(TemplateImages.BUILDER_PREFIX)).withLabelFilter(List.of(Labels.BUILDER)).exec();
+        for (Container builder : builders) {
+            if (Labels.builderIsGone(builder.getLabels())) {
+                removed += quietly(() -> client.removeContainerCmd(builder.getId()).withForce(true)
                         .withRemoveVolumes(true).exec());
             }
         }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# hotstandby (containers backend): run by the image's entrypoint once, right after initdb, while its
-# temporary server listens on the Unix socket only. Hands initdb's own postgresql.conf and
-# pg_hba.conf to hotstandby, which applies the repository's configs/ to them (so the stock files of
-# whatever major this image runs get exactly the repository's additions) and sends them back with
-# this node's identity (node.conf) and the test's settings (user.conf); installs them; and stores the superuser's password as a SCRAM
-# verifier, which the rules in pg_hba.conf require (majors before 14 would store md5).
+# hotstandby (containers backend): run by the image's entrypoint once, while a template image is
+# made, right after initdb, while its temporary server listens on the Unix socket only. Hands
+# initdb's own postgresql.conf and pg_hba.conf to hotstandby, which applies the repository's
+# configs/ to them (so the stock files of whatever major this image runs get exactly the
+# repository's additions) and sends them back with the template's node.conf (the settings
+# pg_control records, which a standby copied from the template checks); installs them; and
+# removes the throwaway password initdb was given: each cluster's primary sets its own (node.sh).
 set -euo pipefail
 
 exchange=/tmp/hotstandby-configs
@@ -23,8 +24,7 @@ done
 cp "$exchange/rendered/postgresql.conf" "$exchange/rendered/pg_hba.conf" "$exchange"/rendered/node/* "$PGDATA/"
 
 psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "${POSTGRES_USER:-postgres}" --dbname postgres \
-	--set password="$POSTGRES_PASSWORD" <<'SQL'
-SET password_encryption = 'scram-sha-256';
-ALTER ROLE CURRENT_USER PASSWORD :'password';
+	<<'SQL'
+ALTER ROLE CURRENT_USER PASSWORD NULL;
 SQL
 echo "hotstandby: configuration installed"
