@@ -26,7 +26,13 @@ final class NetworkPartition {
         this.relays = relays;
     }
 
+    /**
+     * Off the replication network, and its relays frozen: the standby still reaches the relays'
+     * address (the host's, on the replication bridge) through its access network's gateway, which is
+     * the host too; frozen, they move no byte for it, as the network would.
+     */
     void cut(ContainerNode standby) {
+        relays.freeze(standby, true);
         cutAt.put(standby, Optional.ofNullable(standby.leaveReplicationNetwork()));
         standby.refreshAddress();
     }
@@ -41,6 +47,7 @@ final class NetworkPartition {
         Optional<String> before = cutAt.remove(standby);
         String now = standby.joinReplicationNetwork();
         standby.refreshAddress();
+        relays.freeze(standby, false);
         if (before != null && before.isPresent() && !before.get().equals(now)) {
             // the standby's own ends: its WAL receiver, and WAL senders of standbys cascading from it
             stopWalSenders(standby, "true");

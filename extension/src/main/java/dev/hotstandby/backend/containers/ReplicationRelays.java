@@ -91,6 +91,13 @@ final class ReplicationRelays implements AutoCloseable {
         return faults.computeIfAbsent(standby.name(), name -> new LinkFaults());
     }
 
+    /** Stops (or lets again) the bytes of every link the standby dials, keeping their sockets. */
+    void freeze(ContainerNode standby, boolean frozen) {
+        if (relayed()) {
+            faultsOf(standby).cut(frozen);
+        }
+    }
+
     /** Drops the connections of every link the standby dials. */
     void reset(ContainerNode standby) {
         faultsOf(standby, "resetLink");
