@@ -5,7 +5,6 @@ import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.NodeRuntime;
 import dev.hotstandby.engine.RunningCluster;
 import dev.hotstandby.engine.StartupTrace;
-import dev.hotstandby.engine.WarmUp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +49,6 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts a cluster from an already validated spec. */
     public static PostgresCluster start(ClusterSpec spec) {
-        WarmUp.begin();
         return new PostgresCluster(spec, Backends.forSpec(spec).start(spec));
     }
 

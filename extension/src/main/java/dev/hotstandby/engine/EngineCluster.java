@@ -58,8 +58,6 @@ public final class EngineCluster implements RunningCluster {
         long deadline = System.nanoTime() + cluster.spec.startTimeout().toNanos();
         try {
             backend.boot(cluster.topology, cluster.files);
-            BackendNode primary = cluster.topology.primary();
-            WarmUp.primaryReady(primary.host(), primary.port(), backend.username(), backend.password());
             for (BackendNode standby : cluster.topology.standbys()) {
                 cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
             }
@@ -78,8 +76,6 @@ public final class EngineCluster implements RunningCluster {
                 cluster.contract.awaitReplayed(cluster.topology.standbys(),
                         Waits.remaining(deadline));
             }
-            WarmUp.awaitFinished();
-            StartupTrace.mark("warm-up finished");
             return cluster;
         } catch (RuntimeException | Error failure) {
             String logs = cluster.logTails(20);
