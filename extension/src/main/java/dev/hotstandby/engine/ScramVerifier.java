@@ -1,12 +1,13 @@
 package dev.hotstandby.engine;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -47,7 +48,7 @@ public final class ScramVerifier {
     /** RFC 5802: SaltedPassword = Hi(password, salt, i); StoredKey = H(HMAC(SaltedPassword, "Client Key")). */
     static String of(String password, byte[] salt, int iterations) {
         try {
-            byte[] salted = hi(password.getBytes(StandardCharsets.UTF_8), salt, iterations);
+            byte[] salted = hi(password, salt, iterations);
             byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
             byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
             byte[] serverKey = hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
@@ -70,19 +71,10 @@ public final class ScramVerifier {
         return FEW_ITERATIONS;
     }
 
-    /** PBKDF2 with HMAC-SHA-256 and one block: U1 = HMAC(p, salt || 1), Ui = HMAC(p, Ui-1), xored. */
-    private static byte[] hi(byte[] password, byte[] salt, int iterations) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(password, "HmacSHA256"));
-        byte[] u = mac.doFinal(ByteBuffer.allocate(salt.length + 4).put(salt).putInt(1).array());
-        byte[] result = u.clone();
-        for (int i = 1; i < iterations; i++) {
-            u = mac.doFinal(u);
-            for (int j = 0; j < result.length; j++) {
-                result[j] ^= u[j];
-            }
-        }
-        return result;
+    /** Hi() of RFC 5802 is PBKDF2 with HMAC-SHA-256, one 32-byte block: the JDK's. */
+    private static byte[] hi(String password, byte[] salt, int iterations) throws GeneralSecurityException {
+        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
     }
 
     private static byte[] hmac(byte[] key, byte[] message) throws GeneralSecurityException {
