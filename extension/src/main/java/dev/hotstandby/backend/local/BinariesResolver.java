@@ -115,6 +115,10 @@ final class BinariesResolver {
     }
 
     private Optional<PostgresBinaries> fromClasspath(java.util.function.Predicate<String> wanted, List<String> looked) {
+        Optional<PostgresBinaries> named = namedOnClassPath(wanted);
+        if (named.isPresent()) {
+            return named;
+        }
         try {
             Enumeration<URL> archives = BinariesResolver.class.getClassLoader().getResources(ZonkyBinaries.archiveName());
             while (archives.hasMoreElements()) {
@@ -130,6 +134,29 @@ final class BinariesResolver {
         }
         if (looked.isEmpty()) {
             looked.add("classpath: no " + ZonkyBinaries.artifactId() + " jar");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The jar as {@code java.class.path} names it (Maven, Gradle and IDEs keep its file name): found
+     * without {@code getResources}, which opens every jar of the classpath, a tenth of a second in a
+     * fresh JVM. Other class loaders (a Spring Boot fat jar) are searched by the resource after.
+     */
+    private Optional<PostgresBinaries> namedOnClassPath(java.util.function.Predicate<String> wanted) {
+        String prefix = ZonkyBinaries.artifactId() + "-";
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            String file = jar.getFileName() == null ? "" : jar.getFileName().toString();
+            Optional<String> version = file.startsWith(prefix) ? versionIn(file) : Optional.empty();
+            if (version.isPresent() && wanted.test(version.get()) && Files.isRegularFile(jar)) {
+                try {
+                    return Optional.of(unpack(new URL("jar:" + jar.toUri() + "!/" + ZonkyBinaries.archiveName()),
+                            version.get()));
+                } catch (java.net.MalformedURLException | UncheckedIOException notThere) {
+                    return Optional.empty();   // then the resource lookup decides
+                }
+            }
         }
         return Optional.empty();
     }
