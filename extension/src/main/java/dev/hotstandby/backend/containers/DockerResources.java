@@ -83,6 +83,11 @@ final class DockerResources {
     }
 
     private List<String> subnetsOf(String networkId, String name) {
+        return subnetsOf(client, networkId, name);
+    }
+
+    /** The network's subnets; a network without one fails the start, naming it. */
+    static List<String> subnetsOf(DockerClient client, String networkId, String name) {
         List<String> found = client.inspectNetworkCmd().withNetworkId(networkId).exec().getIpam().getConfig().stream()
                 .map(com.github.dockerjava.api.model.Network.Ipam.Config::getSubnet).filter(Objects::nonNull).toList();
         if (found.isEmpty()) {

@@ -66,15 +66,20 @@ final class NodeSettings {
         lines.add("# cluster's own Docker network, and standbys stream from their upstream over that network; so");
         lines.add("# both arrive from its subnet. Only that subnet, and only with the cluster's generated password.");
         for (String subnet : subnets) {
-            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "all", "all", subnet, "scram-sha-256"));
-            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "replication", "all", subnet, "scram-sha-256"));
+            lines.add(hostRule("all", subnet));
+            lines.add(hostRule("replication", subnet));
         }
         if (dockerHostIsRemote) {
             lines.add("# The Docker daemon runs on another machine: its port mapping keeps the test JVM's own address,");
             lines.add("# which no subnet rule can name; any address, still only with the generated password.");
-            lines.add(String.format("%-7s %-15s %-15s %-23s %s", "host", "all", "all", "all", "scram-sha-256"));
+            lines.add(hostRule("all", "all"));
         }
         lines.add("");
         return lines;
+    }
+
+    /** A pg_hba.conf rule admitting every user to {@code database} from {@code address}, with the password only. */
+    static String hostRule(String database, String address) {
+        return String.format("%-7s %-15s %-15s %-23s %s", "host", database, "all", address, "scram-sha-256");
     }
 }

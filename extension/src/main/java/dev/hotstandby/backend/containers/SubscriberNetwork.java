@@ -2,11 +2,8 @@ package dev.hotstandby.backend.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import com.github.dockerjava.api.model.Network;
-import dev.hotstandby.ClusterStartException;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * How servers of another containers cluster reach this cluster's servers, for a subscription: a third
@@ -36,7 +33,7 @@ final class SubscriberNetwork {
             networkId = client.createNetworkCmd().withName(name()).withInternal(true)
                     .withLabels(Labels.forCluster(clusterId)).exec().getId();
             own.forEach(this::join);
-            String subnet = subnet();
+            String subnet = DockerResources.subnetsOf(client, networkId, name()).get(0);
             own.forEach(node -> admitSubnet(node, subnet));
         }
         subscribers.forEach(this::join);
@@ -50,17 +47,10 @@ final class SubscriberNetwork {
         }
     }
 
-    private String subnet() {
-        return client.inspectNetworkCmd().withNetworkId(networkId).exec().getIpam().getConfig().stream()
-                .map(Network.Ipam.Config::getSubnet).filter(Objects::nonNull).findFirst()
-                .orElseThrow(() -> new ClusterStartException("Docker gave the network " + name() + " no subnet"));
-    }
-
     /** Appended to the node's own pg_hba.conf (base backups and rewinds carry it on), then reloaded. */
     private static void admitSubnet(ContainerNode node, String subnet) {
         node.exec("printf '%s\\n' '' '# hotstandby: servers of other clusters subscribing to this one, on its subscribers"
-                + " network' " + "'" + String.format("%-7s %-15s %-15s %-23s %s", "host", "all", "all", subnet,
-                "scram-sha-256") + "' >> \"$PGDATA/pg_hba.conf\"");
+                + " network' '" + NodeSettings.hostRule("all", subnet) + "' >> \"$PGDATA/pg_hba.conf\"");
         if (node.isServerRunning()) {
             try {
                 node.query("SELECT pg_reload_conf()");

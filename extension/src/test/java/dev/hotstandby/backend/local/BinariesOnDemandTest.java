@@ -35,6 +35,15 @@ class BinariesOnDemandTest {
         TempTrees.deleteTree(dataRoot);
     }
 
+    /** A child JVM's options: its own data root, local repository and settings, the mirror on loopback. */
+    private List<String> isolatedMaven(Path localRepository) throws Exception {
+        Path settings = Files.writeString(dir.resolve("settings.xml"), remote.settings(null, null, false));
+        Path globalSettings = Files.writeString(dir.resolve("global-settings.xml"), "<settings/>");
+        return List.of("-D" + Workspace.DATA_DIR_PROPERTY + "=" + dataRoot,
+                "-Dmaven.repo.local=" + localRepository, "-Dmaven.settings=" + settings,
+                "-Dmaven.global.settings=" + globalSettings);
+    }
+
     @Test
     void aMissingMajorIsFetchedOnceAndReplicates() throws Exception {
         Path machineJar = LoopbackMavenRepository.jarInMachineRepository("16.15.0");
@@ -42,11 +51,7 @@ class BinariesOnDemandTest {
         assumeTrue(!Files.exists(Path.of("/usr/lib/postgresql/16")), "PostgreSQL 16 is installed here");
         remote.withVersions("16.14.0", "16.15.0").withJar("16.15.0", machineJar);
         Path localRepository = dir.resolve("repository");
-        Path settings = Files.writeString(dir.resolve("settings.xml"), remote.settings(null, null, false));
-        Path globalSettings = Files.writeString(dir.resolve("global-settings.xml"), "<settings/>");
-        List<String> options = List.of("-D" + Workspace.DATA_DIR_PROPERTY + "=" + dataRoot,
-                "-Dmaven.repo.local=" + localRepository, "-Dmaven.settings=" + settings,
-                "-Dmaven.global.settings=" + globalSettings);
+        List<String> options = isolatedMaven(localRepository);
 
         String first = run(options);
 
@@ -74,11 +79,7 @@ class BinariesOnDemandTest {
         // a newer 13 is there too: the pin, not the newest, decides
         remote.withVersions("13.23.0", "13.24.0").withJar("13.23.0", machineJar).withJar("13.24.0", machineJar);
         Path localRepository = dir.resolve("repository");
-        Path settings = Files.writeString(dir.resolve("settings.xml"), remote.settings(null, null, false));
-        Path globalSettings = Files.writeString(dir.resolve("global-settings.xml"), "<settings/>");
-        List<String> options = List.of("-D" + Workspace.DATA_DIR_PROPERTY + "=" + dataRoot,
-                "-Dmaven.repo.local=" + localRepository, "-Dmaven.settings=" + settings,
-                "-Dmaven.global.settings=" + globalSettings);
+        List<String> options = isolatedMaven(localRepository);
 
         try (ChildJvm first = ChildJvm.start(command(options, "13.23.0"));
              ChildJvm second = ChildJvm.start(command(options, "13.23.0"))) {
