@@ -53,6 +53,12 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
                 ApplicationOptions.DEFAULTS);
     }
 
+    /** The same spec, asked for by someone else: what a shared cluster's next user sees. */
+    public ClusterSpec withOwner(String owner) {
+        return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application,
+                binariesVersion);
+    }
+
     /** The same spec on these hosts ({@link Backend#SSH}). */
     public ClusterSpec withHosts(SshHosts hosts) {
         return new ClusterSpec(owner, standbys, major, backend, replication, startTimeout, image, hosts, settings, application,

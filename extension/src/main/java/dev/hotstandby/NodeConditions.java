@@ -125,6 +125,13 @@ final class NodeConditions {
         }
     }
 
+    /** After a refresh: every node runs, replays and is connected again. */
+    void clear() {
+        stopped.clear();
+        paused.clear();
+        disconnected.clear();
+    }
+
     /** Why a standby cannot catch up now, if it cannot. */
     Optional<String> whyNotReplaying(PostgresNode standby) {
         String name = standby.name();

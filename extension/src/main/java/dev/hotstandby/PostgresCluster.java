@@ -25,8 +25,13 @@ public final class PostgresCluster implements AutoCloseable {
     /** Generous for a loaded CI machine; a healthy loopback standby catches up in well under a millisecond. */
     public static final Duration DEFAULT_REPLICATION_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ClusterSpec spec;
+    /** Its owner names the current user: a shared cluster's changes with each. */
+    private volatile ClusterSpec spec;
     private final RunningCluster running;
+    /** Where {@link #close()} hands a shared cluster back; null for a cluster of its own. */
+    private final SharedClusters.Pool pool;
+    /** Refreshes so far, for integrations that set things up on the cluster and must do it again after one. */
+    private final java.util.concurrent.atomic.AtomicLong refreshes = new java.util.concurrent.atomic.AtomicLong();
     private final List<PostgresNode> nodes;
     private final ControlConnections control = new ControlConnections();
     private final CatchUp catchUp = new CatchUp(control);
@@ -34,9 +39,10 @@ public final class PostgresCluster implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean keepEvidence;
 
-    private PostgresCluster(ClusterSpec spec, RunningCluster running) {
+    private PostgresCluster(ClusterSpec spec, RunningCluster running, SharedClusters.Pool pool) {
         this.spec = spec;
         this.running = running;
+        this.pool = pool;
         this.nodes = running.nodes().stream()
                 .map(node -> new PostgresNode(node, running.username(), running.password(), spec.application(), this))
                 .toList();
@@ -49,7 +55,41 @@ public final class PostgresCluster implements AutoCloseable {
 
     /** Starts a cluster from an already validated spec. */
     public static PostgresCluster start(ClusterSpec spec) {
-        return new PostgresCluster(spec, Backends.forSpec(spec).start(spec));
+        return new PostgresCluster(spec, Backends.forSpec(spec).start(spec), null);
+    }
+
+    /**
+     * With {@code shared}: takes a free shared cluster of this spec's configuration (every value but
+     * the owner equal), refreshed, or starts one; its {@link #close()} hands it back. Without: as
+     * {@link #start(ClusterSpec)}.
+     */
+    public static PostgresCluster start(ClusterSpec spec, boolean shared) {
+        return shared ? SharedClusters.take(spec) : start(spec);
+    }
+
+    /** A new cluster of {@code pool}, prepared for the refreshes between its users. */
+    static PostgresCluster startShared(ClusterSpec spec, SharedClusters.Pool pool) {
+        RunningCluster running = Backends.forSpec(spec).start(spec);
+        try {
+            running.prepareRefresh();
+        } catch (RuntimeException | Error failure) {
+            running.close(false);
+            throw failure;
+        }
+        return new PostgresCluster(spec, running, pool);
+    }
+
+    /** The pool hands this shared cluster to its next user, {@code owner}, after a refresh. */
+    void takenBy(ClusterSpec owner) {
+        refresh();
+        spec = owner;
+        keepEvidence = false;
+        closed.set(false);
+    }
+
+    /** True for a cluster of {@code PostgresCluster.builder().shared(true)} or {@code @PostgresStandbyCluster(shared = true)}. */
+    public boolean isShared() {
+        return pool != null;
     }
 
     public ClusterSpec spec() {
@@ -79,6 +119,48 @@ public final class PostgresCluster implements AutoCloseable {
     /** The primary first, then the standbys. */
     public List<PostgresNode> nodes() {
         return nodes;
+    }
+
+    /**
+     * Brings the cluster back to its declared state, as a fresh cluster of its configuration shows it:
+     * roles and upstreams as declared (the {@code primary} is the primary again), every node running and
+     * streaming on timeline 1, replay resumed, no link or client fault, what {@link #set} changed reset,
+     * slots as declared and no other, no subscription or replication origin, and every database as it was
+     * after the init scripts (databases and roles made since dropped). Each node keeps its address, so
+     * JDBC URLs and handles stay valid; open connections to the databases are ended (a pool reconnects).
+     * Where the topology is as declared the servers keep running and the databases are re-created from
+     * copies taken at start (the first refresh of a cluster that is not shared takes them: it boots the
+     * servers again); after a promotion or a rejoin they are booted again in place. Afterwards the
+     * cluster's {@link #fingerprint()} must equal the declared one. Call it in {@code @AfterEach} to
+     * isolate the tests of a class; a shared cluster is refreshed before each class takes it.
+     *
+     * @throws ClusterRefreshException when the declared state cannot be restored, naming what differs
+     */
+    public synchronized void refresh() {
+        control.close();
+        try {
+            running.refresh();
+        } finally {
+            conditions.clear();
+            control.close();
+            refreshes.incrementAndGet();
+        }
+    }
+
+    /** How many times {@link #refresh()} ran: an integration that set up the databases does it again after one. */
+    public long refreshCount() {
+        return refreshes.get();
+    }
+
+    /**
+     * The cluster's state as text lines without addresses, ports or object ids: each node's role,
+     * timeline, replay and followers, its postgresql.auto.conf, pending restarts and slots, the link and
+     * client faults, the databases, roles, subscriptions and replication origins, and per database its
+     * objects and each table's row count and content hash. Two clusters of one configuration in their
+     * declared state show equal fingerprints; {@link #refresh()} checks it.
+     */
+    public List<String> fingerprint() {
+        return running.fingerprint();
     }
 
     /** Returns once every standby has replayed the primary's current WAL position; waits at most 30 s. */
@@ -530,13 +612,26 @@ public final class PostgresCluster implements AutoCloseable {
         return tails.toString();
     }
 
-    /** Stops every node and removes its data, unless {@link #keepEvidenceOnClose()} was called. Idempotent. */
+    /**
+     * Stops every node and removes its data, unless {@link #keepEvidenceOnClose()} was called. Idempotent.
+     * A shared cluster is handed back to its pool instead, for the next user (refreshed before it takes
+     * it); with evidence kept, it leaves the pool and is stopped, its data kept.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         control.close();
+        if (pool != null && !keepEvidence) {
+            pool.release(this);
+            return;
+        }
+        stop();
+    }
+
+    /** Stops the servers for good, whether shared or not. */
+    void stop() {
         Optional<String> kept = running.close(keepEvidence);
         kept.ifPresent(where -> NodeLog.forCluster(spec.owner()).warn("data directories and server logs kept in " + where));
     }
@@ -567,8 +662,21 @@ public final class PostgresCluster implements AutoCloseable {
         private String username = ApplicationOptions.SUPERUSER;
         private List<String> initScripts = List.of();
         private boolean clientFaults;
+        private boolean shared;
 
         private Builder() {
+        }
+
+        /**
+         * Shares the cluster with every other user of this JVM asking for an equal configuration (every
+         * option but {@link #describedAs} equal): {@link #start()} takes a free one, {@link #refresh()
+         * refreshed}, or starts one, and {@code close()} hands it back instead of stopping it. Two users
+         * never hold one at the same time; the pool's clusters stop when the JVM ends (or, with the
+         * option {@code hotstandby.reuse}, are handed to the next run).
+         */
+        public Builder shared(boolean shared) {
+            this.shared = shared;
+            return this;
         }
 
         /** Number of hot standbys, 0 to 8; default 1. */
@@ -730,7 +838,7 @@ public final class PostgresCluster implements AutoCloseable {
         public PostgresCluster start() {
             ClusterSpec spec = spec();
             StartupTrace.mark("spec validated");
-            PostgresCluster cluster = PostgresCluster.start(spec);
+            PostgresCluster cluster = PostgresCluster.start(spec, shared);
             StartupTrace.mark("cluster returned");
             return cluster;
         }

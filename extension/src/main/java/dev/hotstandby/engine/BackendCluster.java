@@ -98,6 +98,16 @@ public interface BackendCluster {
     }
 
     /**
+     * Stops every server at once and boots them again from what {@link #boot} starts from (the
+     * template, a pristine copy of the first boot), as {@code topology} now says (the declared one,
+     * after the engine reset it); every node keeps its address (host and port). A refresh after a
+     * promotion or a rejoin runs it, then the engine's start contract as after {@link #boot}.
+     */
+    default void reboot(Topology topology, NodeFiles files) {
+        throw new UnsupportedOperationException("Backend." + spec().backend() + " cannot boot a cluster again in place");
+    }
+
+    /**
      * Stops every server. Removes everything unless {@code keepEvidence}, in which case data and logs
      * stay and the returned text says where. Called once.
      */

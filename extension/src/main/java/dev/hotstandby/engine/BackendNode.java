@@ -56,4 +56,11 @@ public interface BackendNode {
 
     /** The last lines of the server's log. */
     List<String> logTail(int lines);
+
+    /**
+     * Ends the engine's own session to the server, if one is open; the next {@link #query} opens a
+     * new one. A refresh drops and re-creates the database that session is connected to.
+     */
+    default void closeSession() {
+    }
 }

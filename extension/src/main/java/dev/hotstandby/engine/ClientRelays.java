@@ -23,6 +23,19 @@ final class ClientRelays implements AutoCloseable {
         return faults.computeIfAbsent(node.name(), name -> new LinkFaults());
     }
 
+    /** Every client fault lifted: connections flow at once again. */
+    void clear() {
+        faults.values().forEach(fault -> {
+            fault.cut(false);
+            fault.delay(java.time.Duration.ZERO);
+        });
+    }
+
+    /** The nodes whose client connections are cut or delayed now. */
+    java.util.List<String> faulted() {
+        return faults.entrySet().stream().filter(entry -> !entry.getValue().isClear()).map(Map.Entry::getKey).sorted().toList();
+    }
+
     @Override
     public void close() {
         faults.values().forEach(fault -> fault.cut(false));

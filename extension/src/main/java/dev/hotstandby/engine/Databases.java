@@ -33,6 +33,11 @@ final class Databases {
     }
 
     Connection open(BackendNode node) throws SQLException {
+        return open(node, database);
+    }
+
+    /** Another database of the node, as the superuser; for what is per database (a refresh, the fingerprint). */
+    Connection open(BackendNode node, String database) throws SQLException {
         Connection connection = DataSources.create(node.host(), node.port(), database, user, password).getConnection();
         try (var setup = connection.createStatement()) {
             // the library's own statements never wait for a (possibly stopped) synchronous standby

@@ -1,6 +1,7 @@
 package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterRefreshException;
 import dev.hotstandby.ClusterStartException;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,9 @@ public final class EngineCluster implements RunningCluster {
     private final Databases databases;
     private final LogicalSlots logicalSlots;
     private final Subscriptions subscriptions;
+    private final PristineDatabases pristine = new PristineDatabases();
+    /** The fingerprint of the declared state: taken once, when the cluster was prepared for refreshes. */
+    private volatile List<String> declared;
     private final List<EngineNode> nodes;
     /** Null without {@code clientFaults}. */
     private final ClientRelays clients;
@@ -55,27 +59,8 @@ public final class EngineCluster implements RunningCluster {
     public static EngineCluster start(BackendCluster backend) {
         EngineCluster cluster = new EngineCluster(backend);
         OpenClusters.add(cluster);
-        long deadline = System.nanoTime() + cluster.spec.startTimeout().toNanos();
         try {
-            backend.boot(cluster.topology, cluster.files);
-            for (BackendNode standby : cluster.topology.standbys()) {
-                cluster.slots.ensure(cluster.topology.upstreamOf(standby), standby);
-            }
-            cluster.files.slotsExist();
-            StartupTrace.mark("slots ensured");
-            if (cluster.spec.replication().failoverSlots(cluster.spec.major())) {
-                cluster.logicalSlots.startSlotSync(cluster.files, cluster.topology.standbys(), Waits.remaining(deadline));
-            }
-            cluster.contract.await(cluster.topology.standbys(),
-                    Waits.remaining(deadline));
-            StartupTrace.mark("start contract holds");
-            ApplicationSetup application = new ApplicationSetup(cluster.spec.application());
-            if (application.hasWork()) {
-                application.run(cluster.topology.primary(), backend.password());
-                // the init scripts' changes are on every standby before the first test
-                cluster.contract.awaitReplayed(cluster.topology.standbys(),
-                        Waits.remaining(deadline));
-            }
+            cluster.setUp(false);
             return cluster;
         } catch (RuntimeException | Error failure) {
             String logs = cluster.logTails(20);
@@ -86,6 +71,137 @@ public final class EngineCluster implements RunningCluster {
             throw new ClusterStartException(cluster.spec.owner() + ": the cluster did not start" + backend.where() + ": "
                     + failure.getMessage() + "\n(everything it had started was stopped and removed)" + logs, failure);
         }
+    }
+
+    /**
+     * The boot (or, for a refresh, the boot again in place) and everything the start contract asks
+     * of it: the standbys' slots, the slot sync workers, every standby streaming and caught up, then
+     * the application's role, database and init scripts replayed on every standby.
+     */
+    private void setUp(boolean again) {
+        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        if (again) {
+            backend.reboot(topology, files);
+        } else {
+            backend.boot(topology, files);
+        }
+        for (BackendNode standby : topology.standbys()) {
+            slots.ensure(topology.upstreamOf(standby), standby);
+        }
+        files.slotsExist();
+        StartupTrace.mark("slots ensured");
+        if (spec.replication().failoverSlots(spec.major())) {
+            logicalSlots.startSlotSync(files, topology.standbys(), Waits.remaining(deadline));
+        }
+        contract.await(topology.standbys(), Waits.remaining(deadline));
+        StartupTrace.mark("start contract holds");
+        ApplicationSetup application = new ApplicationSetup(spec.application());
+        if (application.hasWork()) {
+            application.run(topology.primary(), backend.password());
+            // the init scripts' changes are on every standby before the first test
+            contract.awaitReplayed(topology.standbys(), Waits.remaining(deadline));
+        }
+    }
+
+    /**
+     * Makes {@link #refresh} cheap: copies of the databases as they are now (just started), and the
+     * fingerprint a refresh must restore. A cluster that is shared does this once it has started.
+     */
+    @Override
+    public synchronized void prepareRefresh() {
+        if (pristine.taken()) {
+            return;
+        }
+        topology.nodes().forEach(BackendNode::closeSession);
+        try (java.sql.Connection maintenance = databases.open(topology.primary(), "template1")) {
+            try (java.sql.Statement statement = maintenance.createStatement()) {
+                statement.execute("SET synchronous_commit = local");
+            }
+            pristine.take(maintenance, spec.major());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(spec.owner() + ": cannot copy the databases for later refreshes: " + e.getMessage(), e);
+        }
+        contract.awaitReplayed(topology.standbys(), spec.startTimeout());
+        if (declared == null) {
+            declared = fingerprint();
+        }
+    }
+
+    /**
+     * Back to the declared state (README "Shared clusters and reuse"): the faults lifted, then a
+     * data-only refresh where the topology is as declared, else the servers booted again in place;
+     * afterwards the fingerprint must equal the declared one. A data-only refresh that does not get
+     * there is followed by a boot again; if that does not either, this throws.
+     *
+     * @return how it was done
+     * @throws ClusterRefreshException naming what differs from the declared state
+     */
+    @Override
+    public synchronized RefreshKind refresh() {
+        links.clearAll();
+        if (clients != null) {
+            clients.clear();
+        }
+        RefreshKind kind = topology.changed() || !pristine.taken() ? RefreshKind.BOOTED_AGAIN : RefreshKind.DATA;
+        String failure = null;
+        if (kind == RefreshKind.DATA) {
+            try (java.sql.Connection maintenance = databases.open(topology.primary(), "template1")) {
+                try (java.sql.Statement statement = maintenance.createStatement()) {
+                    statement.execute("SET synchronous_commit = local");
+                }
+                new DataRefresh(spec, topology, contract, databases, pristine).run(maintenance);
+                failure = differenceFromDeclared(maintenance);
+                StartupTrace.mark("refresh: fingerprint compared");
+            } catch (java.sql.SQLException | RuntimeException dataRefreshFailed) {
+                failure = dataRefreshFailed.getMessage();
+            }
+            if (failure == null) {
+                return kind;
+            }
+            NodeLog.forCluster(spec.owner()).warn("a data-only refresh did not restore the declared state, so the servers"
+                    + " are booted again: " + failure);
+            kind = RefreshKind.BOOTED_AGAIN;
+        }
+        try {
+            bootAgain();
+        } catch (RuntimeException cannotBoot) {
+            throw new ClusterRefreshException(spec.owner() + ": the refresh could not boot the cluster again" + backend.where()
+                    + ": " + cannotBoot.getMessage() + logTails(20), cannotBoot);
+        }
+        failure = differenceFromDeclared(null);
+        if (failure != null) {
+            throw new ClusterRefreshException(spec.owner() + ": after the refresh the cluster still differs from its"
+                    + " declared state:\n" + failure);
+        }
+        return kind;
+    }
+
+    /** Every server stopped and booted again in place, with the declared topology, then prepared for the next refresh. */
+    private void bootAgain() {
+        topology.reset();
+        files.reset();
+        pristine.forget();
+        setUp(true);
+        prepareRefresh();
+    }
+
+    private String differenceFromDeclared(java.sql.Connection template1) {
+        List<String> now = fingerprint(template1);
+        if (declared == null) {
+            declared = now;
+            return null;
+        }
+        return declared.equals(now) ? null : Fingerprint.differences(declared, now);
+    }
+
+    @Override
+    public List<String> fingerprint() {
+        return fingerprint(null);
+    }
+
+    private List<String> fingerprint(java.sql.Connection template1) {
+        return new Fingerprint(topology, databases).lines(links.faults(), clients == null ? List.of() : clients.faulted(),
+                template1);
     }
 
     /** The backend's node behind one of {@link #nodes()}. */

@@ -151,6 +151,13 @@ public final class NodeFiles {
         slotSync = true;
     }
 
+    /** As before the first boot: nobody promoted, the slot sync workers off until the slots exist again. */
+    void reset() {
+        promoted.clear();
+        keptStandbySettings.clear();
+        slotSync = false;
+    }
+
     void rejoined(BackendNode node) {
         promoted.remove(node);
         keptStandbySettings.remove(node);

@@ -10,6 +10,15 @@ public interface RunningCluster {
     /** The primary first, then the standbys in index order. */
     List<NodeRuntime> nodes();
 
+    /** Copies of the databases as they are now and the declared fingerprint, so later refreshes are cheap. Idempotent. */
+    void prepareRefresh();
+
+    /** Back to the declared state; see {@link EngineCluster#refresh()}. */
+    RefreshKind refresh();
+
+    /** The cluster's state as address-free text lines; equal for clusters of one configuration in their declared state. */
+    List<String> fingerprint();
+
     /** The superuser every node accepts over TCP. */
     String username();
 

@@ -16,20 +16,38 @@ public final class Topology {
     /** Which node each standby streams from: the primary, or another standby when cascading. */
     private final Map<BackendNode, BackendNode> upstreams = new ConcurrentHashMap<>();
 
-    private Topology(List<? extends BackendNode> nodes) {
+    private final ClusterSpec spec;
+    /** Promoted or rejoined since the declared topology was (re)set: a refresh must boot again. */
+    private volatile boolean changed;
+
+    private Topology(ClusterSpec spec, List<? extends BackendNode> nodes) {
+        this.spec = spec;
         this.nodes = List.copyOf(nodes);
     }
 
     /** The primary first, then standby i streaming from the node {@code spec.replication().upstreamOf(i)} names. */
     public static Topology initial(ClusterSpec spec, List<? extends BackendNode> nodes) {
-        Topology topology = new Topology(nodes);
-        topology.roles.put(nodes.get(0), Role.PRIMARY);
+        Topology topology = new Topology(spec, nodes);
+        topology.reset();
+        return topology;
+    }
+
+    /** Back to the declared roles and upstreams, as {@link #initial} made them. */
+    synchronized void reset() {
+        roles.clear();
+        upstreams.clear();
+        roles.put(nodes.get(0), Role.PRIMARY);
         for (int i = 0; i < spec.standbys(); i++) {
             BackendNode standby = nodes.get(1 + i);
-            topology.roles.put(standby, Role.STANDBY);
-            topology.upstreams.put(standby, nodes.get(spec.replication().upstreamOf(i) + 1));
+            roles.put(standby, Role.STANDBY);
+            upstreams.put(standby, nodes.get(spec.replication().upstreamOf(i) + 1));
         }
-        return topology;
+        changed = false;
+    }
+
+    /** True once a promotion or a rejoin rewired it since the last {@link #reset}. */
+    boolean changed() {
+        return changed;
     }
 
     public List<BackendNode> nodes() {
@@ -88,6 +106,7 @@ public final class Topology {
      * streamed from either now streams from the new primary.
      */
     synchronized void promoted(BackendNode promoted, BackendNode former) {
+        changed = true;
         roles.put(former, Role.FORMER_PRIMARY);
         roles.put(promoted, Role.PRIMARY);
         upstreams.remove(promoted);
@@ -97,6 +116,7 @@ public final class Topology {
 
     /** A former primary streams from {@code primary} now. */
     synchronized void rejoined(BackendNode node, BackendNode primary) {
+        changed = true;
         roles.put(node, Role.STANDBY);
         upstreams.put(node, primary);
     }

@@ -72,7 +72,7 @@ final class ClusterStart {
             throw new ExtensionConfigurationException(String.join("\n", problems));
         }
         try {
-            return ClusterResource.started(PostgresCluster.start(spec), cleanup);
+            return ClusterResource.started(PostgresCluster.start(spec, annotation.shared()), cleanup);
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(invalid.getMessage(), invalid);
         } catch (BackendUnavailableException unavailable) {

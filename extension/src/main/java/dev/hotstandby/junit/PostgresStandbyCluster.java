@@ -154,6 +154,18 @@ public @interface PostgresStandbyCluster {
     boolean clientFaults() default false;
 
     /**
+     * Shares the cluster with the other test classes of this JVM whose annotations are equal (every
+     * attribute): a class takes a free one of that configuration, {@link dev.hotstandby.PostgresCluster#refresh()
+     * refreshed} to its declared state before its first test, or a new one when every one is taken (classes
+     * running in parallel never share one at the same time); after its last test it is handed back,
+     * not stopped. The pool's clusters stop when the JVM ends, or, with the option {@code hotstandby.reuse}
+     * (README "Shared clusters and reuse"), are handed to the next run. A class with a failed test keeps its
+     * cluster's evidence as an unshared one does: the cluster leaves the pool. A Spring application context
+     * cached for one such class is used by the next with an equal configuration.
+     */
+    boolean shared() default false;
+
+    /**
      * When the data directories and server logs are removed; {@link CleanupMode#DEFAULT} means the
      * option {@code hotstandby.cleanup} ({@code always}, {@code on_success}, {@code never}), else
      * {@link CleanupMode#ON_SUCCESS}: kept only when a test failed.

@@ -114,6 +114,11 @@ final class ContainerNode implements BackendNode {
         return DataSources.create(host, port, NodeConnections.DATABASE, NodeConnections.SUPERUSER, password).getConnection();
     }
 
+    @Override
+    public void closeSession() {
+        closeConnection();
+    }
+
     synchronized void closeConnection() {
         if (connection != null) {
             try {

@@ -137,6 +137,28 @@ final class LocalCluster implements BackendCluster {
         spares.replenish(nodes.size());
     }
 
+    /**
+     * Every server ended at once (an immediate shutdown: the data goes anyway), the data directories
+     * removed, then booted as the first time: from copies of the template, on the same ports.
+     */
+    @Override
+    public void reboot(Topology topology, NodeFiles files) {
+        nodes.forEach(node -> node.releaseSharedMemoryOfACrash(spec.startTimeout()));
+        List<Long> pids = nodes.stream().filter(LocalNode::isRunning).map(LocalNode::pid).toList();
+        Signals.send(Signals.IMMEDIATE_SHUTDOWN, pids);
+        for (LocalNode node : nodes) {
+            node.closeSession();
+            if (!node.awaitExit(60, TimeUnit.SECONDS)) {
+                node.killForcibly();
+                node.awaitExit(10, TimeUnit.SECONDS);
+            }
+            Trees.delete(node.dataDir());
+        }
+        // a later timeline's history file there would lead the new standbys off timeline 1
+        Trees.delete(archive);
+        boot(topology, files);
+    }
+
     /** Every server ready; one that exits fails at once, as a port collision where another process took its port. */
     private void awaitReady() {
         Waits.until("every node accepts connections", spec.startTimeout(), () -> {

@@ -113,7 +113,8 @@ final class LocalNode implements BackendNode {
         }
     }
 
-    private synchronized void closeSession() {
+    @Override
+    public synchronized void closeSession() {
         if (session != null) {
             session.close();
             session = null;

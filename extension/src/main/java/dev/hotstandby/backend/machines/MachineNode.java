@@ -204,7 +204,8 @@ final class MachineNode implements BackendNode {
     }
 
     /** Ends the engine's connection; the SSH connection is the cluster's to close. */
-    void closeSession() {
+    @Override
+    public void closeSession() {
         session.close();
     }
 
