@@ -67,6 +67,15 @@ public final class PostgresCluster implements AutoCloseable {
         return shared ? SharedClusters.take(spec) : start(spec);
     }
 
+    /**
+     * Stops every shared cluster of this JVM that no user holds now, as the end of the JVM would (with
+     * {@code hotstandby.reuse} they are removed, not handed to the next run); returns how many. For a
+     * suite that wants the memory back before it ends, and for tests that count servers.
+     */
+    public static int stopIdleSharedClusters() {
+        return SharedClusters.stopIdle();
+    }
+
     /** A new cluster of {@code pool}, prepared for the refreshes between its users. */
     static PostgresCluster startShared(ClusterSpec spec, SharedClusters.Pool pool) {
         RunningCluster running = Backends.forSpec(spec).start(spec);

@@ -24,6 +24,18 @@ final class SharedClusters {
         return POOLS.computeIfAbsent(spec.withOwner(ANYONE), key -> new Pool()).take(spec);
     }
 
+    /** Stops every shared cluster no user holds now; returns how many. */
+    static int stopIdle() {
+        int stopped = 0;
+        for (Pool pool : POOLS.values()) {
+            for (PostgresCluster idle = pool.next(); idle != null; idle = pool.next()) {
+                idle.stop();
+                stopped++;
+            }
+        }
+        return stopped;
+    }
+
     /** The free clusters of one configuration, the most recently handed back first. */
     static final class Pool {
         private final Deque<PostgresCluster> free = new ArrayDeque<>();

@@ -2,6 +2,7 @@ package dev.hotstandby.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.hotstandby.PostgresCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,8 +32,12 @@ final class EngineRuns {
                 .execute();
     }
 
-    /** PostgreSQL servers started by this JVM that are still running. */
+    /**
+     * PostgreSQL servers started by this JVM that are still running, after the idle shared clusters
+     * (of this or any other test class of the JVM) were stopped: they outlive their classes on purpose.
+     */
     static long runningServers() {
+        PostgresCluster.stopIdleSharedClusters();
         return ProcessHandle.current().descendants()
                 .filter(process -> process.info().commandLine().map(line -> line.contains("/postgres -D")).orElse(false))
                 .count();
