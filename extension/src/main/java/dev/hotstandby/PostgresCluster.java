@@ -88,6 +88,11 @@ public final class PostgresCluster implements AutoCloseable {
         return new PostgresCluster(spec, running, pool);
     }
 
+    /** A shared cluster of {@code pool} over a running one (kept from an earlier run, or started for reuse). */
+    static PostgresCluster sharedOver(ClusterSpec spec, RunningCluster running, SharedClusters.Pool pool) {
+        return new PostgresCluster(spec, running, pool);
+    }
+
     /** The pool hands this shared cluster to its next user, {@code owner}, after a refresh. */
     void takenBy(ClusterSpec owner) {
         refresh();

@@ -108,6 +108,22 @@ public interface BackendCluster {
     }
 
     /**
+     * For a cluster kept for reuse: what a later JVM's {@link ClusterBackend#attach} needs to find and
+     * drive it again (ids, addresses, its password), as properties of the entry's record.
+     */
+    default java.util.Map<String, String> reuseRecord() {
+        throw new UnsupportedOperationException("Backend." + spec().backend() + " keeps no cluster for the next run");
+    }
+
+    /**
+     * The end of this JVM for a cluster kept for reuse: what lives in the JVM (sessions, relays, SSH
+     * connections, port reservations) is closed, the servers keep running for the next run.
+     */
+    default void detach() {
+        throw new UnsupportedOperationException("Backend." + spec().backend() + " keeps no cluster for the next run");
+    }
+
+    /**
      * Stops every server. Removes everything unless {@code keepEvidence}, in which case data and logs
      * stay and the returned text says where. Called once.
      */

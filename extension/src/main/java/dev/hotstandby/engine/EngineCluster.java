@@ -29,12 +29,16 @@ public final class EngineCluster implements RunningCluster {
     private final PristineDatabases pristine = new PristineDatabases();
     /** The fingerprint of the declared state: taken once, when the cluster was prepared for refreshes. */
     private volatile List<String> declared;
+    /** Attached after a run that may have left it promoted: a refresh checks the roles before it trusts them. */
+    private volatile boolean topologyUnknown;
     private final List<EngineNode> nodes;
     /** Null without {@code clientFaults}. */
     private final ClientRelays clients;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Lifetime lifetime;
 
-    private EngineCluster(BackendCluster backend) {
+    private EngineCluster(BackendCluster backend, Lifetime lifetime) {
+        this.lifetime = lifetime;
         this.spec = backend.spec();
         this.backend = backend;
         this.topology = Topology.initial(spec, backend.nodes());
@@ -57,19 +61,103 @@ public final class EngineCluster implements RunningCluster {
      * everything the backend started and throws {@link ClusterStartException} with every node's log tail.
      */
     public static EngineCluster start(BackendCluster backend) {
-        EngineCluster cluster = new EngineCluster(backend);
+        return start(backend, Lifetime.JVM);
+    }
+
+    /** As {@link #start(BackendCluster)}, for a cluster that lives as {@code lifetime} says. */
+    public static EngineCluster start(BackendCluster backend, Lifetime lifetime) {
+        EngineCluster cluster = new EngineCluster(backend, lifetime);
         OpenClusters.add(cluster);
         try {
             cluster.setUp(false);
             return cluster;
         } catch (RuntimeException | Error failure) {
             String logs = cluster.logTails(20);
-            cluster.close(false);
+            // a reuse entry stays for the caller: a retried start uses it again
+            cluster.closeServers(false);
             if (failure instanceof RetryableStartException) {
                 throw failure;
             }
             throw new ClusterStartException(cluster.spec.owner() + ": the cluster did not start" + backend.where() + ": "
                     + failure.getMessage() + "\n(everything it had started was stopped and removed)" + logs, failure);
+        }
+    }
+
+    /**
+     * The engine over a cluster an earlier run kept in {@code entry} ({@link #reuseRecord} wrote its
+     * record), its servers running or not: the copies and the declared fingerprint as that run took
+     * them, every standby pointed at its upstream again (the relays of the former JVM are gone).
+     * Nothing is checked yet: the caller refreshes it, which does.
+     */
+    public static EngineCluster attach(BackendCluster backend, ReuseEntry entry) {
+        EngineCluster cluster = new EngineCluster(backend, Lifetime.reused(entry));
+        java.util.Properties record = entry.record();
+        cluster.pristine.fromRecord(record.getProperty(RECORD_PRISTINE, ""));
+        String declared = record.getProperty(RECORD_DECLARED, "");
+        cluster.declared = declared.isEmpty() ? null : List.of(declared.split("\n"));
+        cluster.topologyUnknown = !"declared".equals(record.getProperty(RECORD_TOPOLOGY));
+        cluster.files.slotsExist();
+        OpenClusters.add(cluster);
+        for (BackendNode standby : cluster.topology.standbys()) {
+            if (standby.isServerRunning()) {
+                cluster.files.pointAt(standby, cluster.topology.upstreamOf(standby));
+                Sql.reload(standby);
+            }
+        }
+        return cluster;
+    }
+
+    private static final String RECORD_PRISTINE = "engine.pristine";
+    private static final String RECORD_DECLARED = "engine.declared";
+    private static final String RECORD_TOPOLOGY = "engine.topology";
+
+    /** Its entry, for a cluster kept for reuse. */
+    public java.util.Optional<ReuseEntry> reuseEntry() {
+        return lifetime.reuse();
+    }
+
+    /**
+     * What a later JVM needs to attach: the engine's part (the copies, the declared fingerprint,
+     * whether the topology is as declared) and the backend's; written into the entry.
+     */
+    public synchronized void writeReuseRecord() {
+        ReuseEntry entry = lifetime.reuse().orElseThrow();
+        java.util.Properties record = new java.util.Properties();
+        record.setProperty("key", ReuseRegistry.key(spec));
+        record.setProperty("backend", spec.backend().name());
+        record.setProperty(RECORD_PRISTINE, pristine.toRecord());
+        record.setProperty(RECORD_DECLARED, declared == null ? "" : String.join("\n", declared));
+        record.setProperty(RECORD_TOPOLOGY, topology.changed() || topologyUnknown ? "changed" : "declared");
+        backend.reuseRecord().forEach((name, value) -> record.setProperty("backend." + name, value));
+        entry.writeRecord(record);
+    }
+
+    /**
+     * The end of this JVM for a cluster kept for reuse: its record brought up to date, what lives in
+     * this JVM closed, the servers left running, the entry handed back for the next run.
+     */
+    synchronized void detach() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        OpenClusters.remove(this);
+        try {
+            writeReuseRecord();
+            if (clients != null) {
+                clients.close();
+            }
+            backend.detach();
+        } finally {
+            lifetime.reuse().ifPresent(ReuseEntry::release);
+        }
+    }
+
+    /** Closed at the end of the JVM: detached when kept for reuse, else stopped and removed. */
+    void closeAtJvmEnd() {
+        if (lifetime.reuse().isPresent() && pristine.taken()) {
+            detach();
+        } else {
+            close(false);
         }
     }
 
@@ -142,7 +230,8 @@ public final class EngineCluster implements RunningCluster {
         if (clients != null) {
             clients.clear();
         }
-        RefreshKind kind = topology.changed() || !pristine.taken() ? RefreshKind.BOOTED_AGAIN : RefreshKind.DATA;
+        RefreshKind kind = topology.changed() || !pristine.taken() || !rolesAsDeclared() ? RefreshKind.BOOTED_AGAIN
+                : RefreshKind.DATA;
         String failure = null;
         if (kind == RefreshKind.DATA) {
             try (java.sql.Connection maintenance = databases.open(topology.primary(), "template1")) {
@@ -174,6 +263,28 @@ public final class EngineCluster implements RunningCluster {
                     + " declared state:\n" + failure);
         }
         return kind;
+    }
+
+    /**
+     * Whether every running node is what the topology says (primary or in recovery): a test may have
+     * promoted one with SQL, and a cluster attached after a killed run may be left promoted.
+     */
+    private boolean rolesAsDeclared() {
+        for (BackendNode node : topology.nodes()) {
+            if (!node.isServerRunning()) {
+                continue;
+            }
+            try {
+                boolean inRecovery = "t".equals(node.query("SELECT pg_is_in_recovery()"));
+                if (inRecovery != topology.isStandby(node)) {
+                    return false;
+                }
+            } catch (java.sql.SQLException unreachable) {
+                return false;
+            }
+        }
+        topologyUnknown = false;
+        return true;
     }
 
     /** Every server stopped and booted again in place, with the declared topology, then prepared for the next refresh. */
@@ -374,9 +485,20 @@ public final class EngineCluster implements RunningCluster {
         return tails.toString();
     }
 
-    /** Idempotent: the test's close and the shutdown hook may both come. */
+    /**
+     * Idempotent: the test's close and the shutdown hook may both come. A cluster kept for reuse
+     * leaves its entry too: it is gone, or kept as evidence elsewhere.
+     */
     @Override
     public Optional<String> close(boolean keepEvidence) {
+        try {
+            return closeServers(keepEvidence);
+        } finally {
+            lifetime.reuse().ifPresent(ReuseEntry::remove);
+        }
+    }
+
+    private Optional<String> closeServers(boolean keepEvidence) {
         if (!closed.compareAndSet(false, true)) {
             return Optional.empty();
         }

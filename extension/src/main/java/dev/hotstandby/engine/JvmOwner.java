@@ -39,6 +39,26 @@ public final class JvmOwner {
         return running.isEmpty() || Math.abs(running.get().toEpochMilli() - started) > START_SLACK_MILLIS;
     }
 
+    /**
+     * This JVM as {@code <pid>-<start time in clock ticks since boot>}, the 22nd field of
+     * /proc/self/stat: what a shell can compare with /proc/PID/stat exactly (the reuse watchdog does).
+     */
+    public static String currentProcStart() {
+        return ProcessHandle.current().pid() + "-" + procStartTicks("self");
+    }
+
+    /** The 22nd field of /proc/{@code pid}/stat, or "" where there is none. */
+    static String procStartTicks(String pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            // the command name (field 2) is in parentheses and may hold spaces: count from after it
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return fields[19];
+        } catch (java.io.IOException | RuntimeException noProc) {
+            return "";
+        }
+    }
+
     private static String of(ProcessHandle process) {
         long started = process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
         return process.pid() + "-" + started;

@@ -32,6 +32,31 @@ final class PristineDatabases {
         return !copies.isEmpty();
     }
 
+    /** What a later JVM needs to restore from the same copies: one line per database, then the roles. */
+    String toRecord() {
+        StringBuilder record = new StringBuilder();
+        copies.forEach((database, copy) -> record.append("database").append(FIELD).append(database).append(FIELD)
+                .append(copy.copy()).append(FIELD).append(copy.owner()).append('\n'));
+        roles.forEach(role -> record.append("role").append(FIELD).append(role).append('\n'));
+        return record.toString();
+    }
+
+    /** The copies a former JVM took, as {@link #toRecord} wrote them. */
+    void fromRecord(String record) {
+        forget();
+        for (String line : record.split("\n")) {
+            String[] fields = line.split(FIELD, -1);
+            if (fields[0].equals("database") && fields.length == 4) {
+                copies.put(fields[1], new Copy(fields[2], fields[3]));
+            } else if (fields[0].equals("role") && fields.length == 2) {
+                roles.add(fields[1]);
+            }
+        }
+    }
+
+    /** Between the fields of a record line: no database or role name has it. */
+    private static final String FIELD = "\u001f";
+
     /** After a boot again, which made new databases: the copies must be taken anew. */
     void forget() {
         copies.clear();

@@ -109,6 +109,10 @@ final class ClusterStart {
             HotstandbyOptions.ignoredConfiguration(owner).forEach(option -> System.err.println("hotstandby: the"
                     + " configuration parameter " + option + " is ignored: it is read as a system property only;"
                     + " pass -D" + option + "=... to the test JVM"));
+            HotstandbyOptions.ignoredReuseConfiguration(owner).forEach(option -> System.err.println("hotstandby: the"
+                    + " configuration parameter " + option + " is ignored: reuse is the machine owner's choice (a system"
+                    + " property, the environment variable " + option.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+                    + " or ~/" + dev.hotstandby.engine.ReuseOptions.USER_FILE + "), never a project's own file"));
             return Boolean.TRUE;
         });
     }

@@ -86,6 +86,15 @@ final class HotstandbyOptions {
                 + " on_success, never but was '" + value + "'");
     }
 
+    /** Reuse is the machine owner's choice: a project's junit-platform.properties never turns it on. */
+    static final List<String> MACHINE_OWNER_ONLY = List.of(dev.hotstandby.engine.ReuseOptions.PROPERTY,
+            dev.hotstandby.engine.ReuseOptions.IDLE_PROPERTY);
+
+    /** Reuse options given as configuration parameters (a project's file), to warn about. */
+    static List<String> ignoredReuseConfiguration(ExtensionContext context) {
+        return MACHINE_OWNER_ONLY.stream().filter(key -> context.getConfigurationParameter(key).isPresent()).toList();
+    }
+
     /** Options given as configuration parameters that only a system property can set today, to warn about. */
     static List<String> ignoredConfiguration(ExtensionContext context) {
         return SYSTEM_PROPERTIES_ONLY.stream()

@@ -60,6 +60,24 @@ class ConfigurationParametersTest {
         assertThat(run.stderr().split(java.util.regex.Pattern.quote(warning), -1)).as(run.stderr()).hasSize(2);
     }
 
+    /** A project's junit-platform.properties never turns reuse on, and the run says so. */
+    @Test
+    void reuseGivenAsAConfigurationParameterIsIgnoredAndSaidToBeTheMachineOwnersChoice() {
+        EngineRuns.Run run = EngineRuns.capturingStderr(Map.of("hotstandby.reuse", "true"), SharedValid.class);
+        run.results().testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        assertThat(run.stderr()).contains("hotstandby: the configuration parameter hotstandby.reuse is ignored: reuse is"
+                + " the machine owner's choice (a system property, the environment variable HOTSTANDBY_REUSE or"
+                + " ~/.hotstandby.properties), never a project's own file");
+    }
+
+    @PostgresStandbyCluster(standbys = 0, shared = true)
+    static class SharedValid {
+        @Test
+        void runs(@Primary PostgresNode primary) {
+            assertThat(primary.isPrimary()).isTrue();
+        }
+    }
+
     // ---- test cases run through the engine above; not run on their own ----
 
     @PostgresStandbyCluster(standbys = 0)

@@ -4,9 +4,12 @@ import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
+import dev.hotstandby.engine.Lifetime;
+import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.RunningCluster;
 import dev.hotstandby.engine.StartupTrace;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +27,17 @@ public final class LocalBackend implements ClusterBackend {
 
     @Override
     public RunningCluster start(ClusterSpec spec) {
+        return start(spec, Lifetime.JVM);
+    }
+
+    /** Local clusters can be kept: their servers run on after the JVM, their directory is the entry's. */
+    @Override
+    public Optional<String> cannotReuse(ClusterSpec spec) {
+        return Optional.empty();
+    }
+
+    @Override
+    public RunningCluster start(ClusterSpec spec, Lifetime lifetime) {
         StartupTrace.mark("backend found");
         Workspace workspace = Workspace.get();
         StartupTrace.mark("workspace chosen");
@@ -43,7 +57,7 @@ public final class LocalBackend implements ClusterBackend {
         StartupTrace.mark("template obtained");
         for (int attempt = 1; ; attempt++) {
             try {
-                return EngineCluster.start(LocalCluster.create(spec, binaries, template, workspace, ports));
+                return EngineCluster.start(LocalCluster.create(spec, binaries, template, workspace, ports, lifetime), lifetime);
             } catch (PortCollision collision) {
                 if (attempt == ATTEMPTS) {
                     throw new dev.hotstandby.ClusterStartException(spec.owner() + ": " + collision.getMessage()
@@ -53,5 +67,19 @@ public final class LocalBackend implements ClusterBackend {
                 NodeLog.forCluster(spec.owner()).warn(collision.getMessage() + "; starting again");
             }
         }
+    }
+
+    /**
+     * The servers an earlier run left in the entry, adopted by their pids, on the ports they have
+     * (reserved again here); empty where the directory is gone or the binaries are not the same.
+     */
+    @Override
+    public Optional<RunningCluster> attach(ClusterSpec spec, ReuseEntry entry) {
+        Workspace workspace = Workspace.get();
+        PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
+        Template template = new TemplateCache(workspace).obtain(binaries, new PortReservations(workspace.ports()),
+                spec.settings().recordedInControlFile());
+        return LocalCluster.attach(spec, binaries, template, workspace, new PortReservations(workspace.ports()), entry)
+                .map(cluster -> EngineCluster.attach(cluster, entry));
     }
 }

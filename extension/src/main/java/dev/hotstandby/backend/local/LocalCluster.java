@@ -10,6 +10,7 @@ import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.EvidenceRoot;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.LinkAddress;
+import dev.hotstandby.engine.Lifetime;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.ScramVerifier;
 import dev.hotstandby.engine.Sql;
@@ -40,19 +41,21 @@ final class LocalCluster implements BackendCluster {
     private final Workspace workspace;
     private final Template template;
     private final List<LocalNode> nodes = new ArrayList<>();
-    private final String password = Passwords.generate();
+    private final String password;
     private final int major;
     private final PostgresBinaries binaries;
     private final ReplicationLinks links;
     private boolean closed;
 
-    private LocalCluster(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace) {
+    private LocalCluster(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace, Path directory,
+                         String password) {
         this.spec = spec;
         this.major = binaries.major();
         this.binaries = binaries;
         this.template = template;
         this.workspace = workspace;
-        this.directory = Ownership.newClusterDirectory(workspace);
+        this.directory = directory;
+        this.password = password;
         this.sockets = directory.resolve("s");
         this.archive = directory.resolve("archive");
         this.links = new ReplicationLinks(directory.resolve("r"));
@@ -60,8 +63,12 @@ final class LocalCluster implements BackendCluster {
 
     /** The nodes with their reserved ports; nothing runs yet. The engine boots it. */
     static LocalCluster create(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace,
-                               PortReservations ports) {
-        LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace);
+                               PortReservations ports, Lifetime lifetime) {
+        // kept for reuse, it lives in its entry, where neither this JVM's watchdog nor the reaper looks
+        Path directory = lifetime.reuse().map(entry -> Workspace.privateDir(entry.directory().resolve(IN_ENTRY)))
+                .orElseGet(() -> Ownership.newClusterDirectory(workspace));
+        lifetime.reuse().ifPresent(entry -> entry.writeTeardown(Ownership.teardownScript(IN_ENTRY)));
+        LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace, directory, Passwords.generate());
         try {
             StartupTrace.mark("cluster directory made");
             cluster.nodes.add(cluster.node(ClusterSpec.PRIMARY_NAME, ports));
@@ -77,7 +84,67 @@ final class LocalCluster implements BackendCluster {
     }
 
     private LocalNode node(String name, PortReservations ports) {
-        return new LocalNode(name, directory.resolve(name), binaries, ports.reserve(), sockets, archive);
+        return node(name, ports.reserve());
+    }
+
+    private LocalNode node(String name, PortReservations.Port port) {
+        return new LocalNode(name, directory.resolve(name), binaries, port, sockets, archive);
+    }
+
+    /** The cluster's directory in its reuse entry. */
+    private static final String IN_ENTRY = "cluster";
+    private static final String RECORD_PASSWORD = "password";
+    private static final String RECORD_BINARIES = "binaries";
+
+    /**
+     * What an earlier run left in {@code entry}: the same binaries, each node's port reserved again and
+     * its running server adopted (a node whose server is gone counts as stopped); empty when the
+     * directory is gone, the binaries differ, or a port is reserved by another JVM.
+     */
+    static Optional<LocalCluster> attach(ClusterSpec spec, PostgresBinaries binaries, Template template, Workspace workspace,
+                                         PortReservations ports, dev.hotstandby.engine.ReuseEntry entry) {
+        java.util.Properties record = entry.record();
+        Path directory = entry.directory().resolve(IN_ENTRY);
+        if (!Files.isDirectory(directory) || !binaries.key().equals(record.getProperty("backend." + RECORD_BINARIES))) {
+            return Optional.empty();
+        }
+        LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace, directory,
+                record.getProperty("backend." + RECORD_PASSWORD));
+        List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
+        for (int i = 0; i < spec.standbys(); i++) {
+            names.add(ClusterSpec.standbyName(i));
+        }
+        for (String name : names) {
+            String port = record.getProperty("backend.port." + name, "");
+            PortReservations.Port reserved = port.isEmpty() ? null : ports.reserve(Integer.parseInt(port));
+            if (reserved == null) {
+                cluster.nodes.forEach(LocalNode::releasePort);
+                return Optional.empty();
+            }
+            LocalNode node = cluster.node(name, reserved);
+            node.adoptRunningServer();
+            cluster.nodes.add(node);
+        }
+        return Optional.of(cluster);
+    }
+
+    @Override
+    public java.util.Map<String, String> reuseRecord() {
+        java.util.Map<String, String> record = new java.util.LinkedHashMap<>();
+        record.put(RECORD_PASSWORD, password);
+        record.put(RECORD_BINARIES, binaries.key());
+        nodes.forEach(node -> record.put("port." + node.name(), String.valueOf(node.port())));
+        return record;
+    }
+
+    /** The servers run on; this JVM's sessions, relays and port reservations end. */
+    @Override
+    public synchronized void detach() {
+        closed = true;
+        for (LocalNode node : nodes) {
+            node.releasePort();
+        }
+        links.close();
     }
 
     @Override

@@ -30,8 +30,11 @@ final class LocalNode implements BackendNode {
     /** The cluster's private (0700) socket directory: standbys stream through it, the engine talks through it. */
     private final Path sockets;
     private final Path archive;
-    /** Read by the relay threads of the standbys that stream from this node. */
-    private volatile Process process;
+    /**
+     * The postmaster: this JVM's child, or, for a cluster reused from another run, the server that run
+     * left (adopted by its pid). Read by the relay threads of the standbys that stream from this node.
+     */
+    private volatile ProcessHandle process;
     /** Killed and not started since: its shared memory is still registered with the kernel. */
     private volatile boolean crashed;
     /** The engine's session over the private socket; closed whenever the server stops or starts. */
@@ -176,8 +179,9 @@ final class LocalNode implements BackendNode {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         builder.environment().put("LC_ALL", "C");
         try {
-            process = builder.start();
-            process.getOutputStream().close();
+            Process started = builder.start();
+            started.getOutputStream().close();
+            process = started.toHandle();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binaries.executable("postgres"), e);
         }
@@ -185,6 +189,25 @@ final class LocalNode implements BackendNode {
 
     long pid() {
         return process.pid();
+    }
+
+    /**
+     * Takes over the server a former run left running in this node's data directory, found by the pid
+     * in its postmaster.pid (and only while that process still is this directory's server); false when
+     * none runs, and then the node counts as stopped.
+     */
+    boolean adoptRunningServer() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir().resolve("postmaster.pid"));
+            long pid = Long.parseLong(lines.get(0).trim());
+            String dir = lines.get(1).trim();
+            process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(handle -> handle.info().commandLine().map(line -> line.contains(dir)).orElse(false))
+                    .orElse(null);
+        } catch (IOException | RuntimeException noServer) {
+            process = null;
+        }
+        return process != null;
     }
 
     boolean isRunning() {
@@ -218,7 +241,12 @@ final class LocalNode implements BackendNode {
             return true;
         }
         try {
-            return process.waitFor(timeout, unit);
+            process.onExit().get(timeout, unit);
+            return true;
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException cannotTell) {
+            return !process.isAlive();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -272,7 +300,7 @@ final class LocalNode implements BackendNode {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        CrashedSharedMemory sharedMemory = CrashedSharedMemory.of(process.toHandle(), children);
+        CrashedSharedMemory sharedMemory = CrashedSharedMemory.of(process, children);
         crashed = true;
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);

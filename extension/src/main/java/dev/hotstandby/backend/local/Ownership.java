@@ -57,14 +57,30 @@ final class Ownership {
     }
 
     private static void startWatchdog(Path dir) {
-        try (InputStream script = Ownership.class.getResourceAsStream("watchdog.sh")) {
-            String text = new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            String text = resource("stop-servers.sh") + resource("watchdog.sh");
             watchdog = new ProcessBuilder("sh", "-c", text, "hotstandby-watchdog", dir.toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the watchdog that stops PostgreSQL if this JVM dies", e);
+        }
+    }
+
+    /**
+     * The teardown of a cluster kept for reuse, run with its entry's directory as $1 (by its
+     * watchdog, with no JVM running, or by a JVM that discards it): its servers stopped at once.
+     */
+    static String teardownScript(String clusterInEntry) {
+        return resource("stop-servers.sh") + "stop_servers \"$1\"/" + clusterInEntry + "/*/data/postmaster.pid\n";
+    }
+
+    private static String resource(String name) {
+        try (InputStream script = Ownership.class.getResourceAsStream(name)) {
+            return new String(script.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + " beside " + Ownership.class.getName(), e);
         }
     }
 

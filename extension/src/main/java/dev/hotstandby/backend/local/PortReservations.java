@@ -85,6 +85,11 @@ final class PortReservations {
         throw new IllegalStateException("no free loopback port could be reserved in " + directory);
     }
 
+    /** That port, as a cluster kept for reuse has it; null when another JVM of this user holds it. */
+    Port reserve(int port) {
+        return tryReserve(port);
+    }
+
     private Port tryReserve(int port) {
         Path lockFile = directory.resolve(port + SUFFIX).toAbsolutePath();
         if (HELD.contains(lockFile)) {
