@@ -63,4 +63,12 @@ public interface BackendNode {
      */
     default void closeSession() {
     }
+
+    /**
+     * A new session of the superuser in {@code database}, where the backend has a cheaper way than
+     * pgjdbc over TCP with the password (the local backend's private socket); empty where it has not.
+     */
+    default java.util.Optional<DatabaseSession> openSession(String database) throws SQLException {
+        return java.util.Optional.empty();
+    }
 }

@@ -1,10 +1,7 @@
 package dev.hotstandby.engine;
 
 import dev.hotstandby.ClusterSpec;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +32,8 @@ final class DataRefresh {
         this.pristine = pristine;
     }
 
-    /** {@code maintenance}: a superuser connection to the primary's template1, which no refresh drops. */
-    void run(Connection maintenance) throws SQLException {
+    /** {@code maintenance}: a superuser session in the primary's template1, which no refresh drops. */
+    void run(DatabaseSession maintenance) throws SQLException {
         BackendNode primary = topology.primary();
         startIfStopped(primary);
         resetSettings(primary);
@@ -48,30 +45,24 @@ final class DataRefresh {
         StartupTrace.mark("refresh: nodes running, settings reset");
         contract.await(topology.standbys(), spec.startTimeout());
         StartupTrace.mark("refresh: streaming");
-        try (Statement statement = maintenance.createStatement()) {
-            if (!"0".equals(single(statement, "SELECT (SELECT count(*) FROM pg_prepared_xacts)"
-                    + " + (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_replication_origin)"))) {
-                rollBackPrepared(statement, primary);
-                dropSubscriptions(statement, primary);
-                dropOrigins(statement);
+        if (!"0".equals(maintenance.query("SELECT (SELECT count(*) FROM pg_prepared_xacts)"
+                + " + (SELECT count(*) FROM pg_subscription) + (SELECT count(*) FROM pg_replication_origin)"))) {
+            rollBackPrepared(maintenance, primary);
+            dropSubscriptions(maintenance, primary);
+            for (String origin : Databases.values(maintenance, "roname", "FROM pg_replication_origin")) {
+                maintenance.query("SELECT pg_replication_origin_drop(" + Sql.literal(origin) + ")");
             }
-            for (BackendNode node : topology.nodes()) {
-                dropSlots(node);
-            }
-            StartupTrace.mark("refresh: replication objects dropped");
-            topology.nodes().forEach(BackendNode::closeSession);
-            pristine.restore(maintenance, spec.major());
-            StartupTrace.mark("refresh: databases restored");
         }
+        for (BackendNode node : topology.nodes()) {
+            dropSlots(node);
+        }
+        StartupTrace.mark("refresh: replication objects dropped");
+        topology.nodes().forEach(BackendNode::closeSession);
+        pristine.restore(maintenance, spec.major());
+        StartupTrace.mark("refresh: databases restored");
         contract.awaitReplayed(topology.standbys(), spec.startTimeout());
         StartupTrace.mark("refresh: replayed");
         awaitSyncedSlotsGone();
-    }
-
-    private static String single(Statement statement, String sql) throws SQLException {
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : null;
-        }
     }
 
     private void startIfStopped(BackendNode node) {
@@ -102,51 +93,43 @@ final class DataRefresh {
     }
 
     /** Each in its own database: PostgreSQL finishes a prepared transaction only there. */
-    private void rollBackPrepared(Statement statement, BackendNode primary) throws SQLException {
-        Map<String, List<String>> byDatabase = byDatabase(statement, "SELECT database, gid FROM pg_prepared_xacts");
-        for (Map.Entry<String, List<String>> database : byDatabase.entrySet()) {
-            try (Connection connection = databases.open(primary, database.getKey());
-                 Statement inDatabase = connection.createStatement()) {
-                for (String gid : database.getValue()) {
-                    inDatabase.execute("ROLLBACK PREPARED " + Sql.literal(gid));
-                }
-            }
-        }
-    }
-
-    private static Map<String, List<String>> byDatabase(Statement statement, String sql) throws SQLException {
-        Map<String, List<String>> byDatabase = new TreeMap<>();
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                byDatabase.computeIfAbsent(rows.getString(1), database -> new ArrayList<>()).add(rows.getString(2));
-            }
-        }
-        return byDatabase;
+    private void rollBackPrepared(DatabaseSession maintenance, BackendNode primary) throws SQLException {
+        inEachDatabase(maintenance, primary, "database || chr(30) || gid", "FROM pg_prepared_xacts",
+                (session, gid) -> session.query("ROLLBACK PREPARED " + Sql.literal(gid)));
     }
 
     /**
      * Disabled and detached from their slot first: dropping one would otherwise connect to its
      * publisher, which may be gone, to drop the slot there (the publisher's own refresh does that).
      */
-    private void dropSubscriptions(Statement statement, BackendNode primary) throws SQLException {
-        Map<String, List<String>> byDatabase = byDatabase(statement, "SELECT d.datname, s.subname FROM pg_subscription s"
-                + " JOIN pg_database d ON d.oid = s.subdbid");
-        for (Map.Entry<String, List<String>> database : byDatabase.entrySet()) {
-            try (Connection connection = databases.open(primary, database.getKey());
-                 Statement inDatabase = connection.createStatement()) {
-                for (String subscription : database.getValue()) {
+    private void dropSubscriptions(DatabaseSession maintenance, BackendNode primary) throws SQLException {
+        inEachDatabase(maintenance, primary, "d.datname || chr(30) || s.subname",
+                "FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid", (session, subscription) -> {
                     String name = PristineDatabases.identifier(subscription);
-                    inDatabase.execute("ALTER SUBSCRIPTION " + name + " DISABLE");
-                    inDatabase.execute("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
-                    inDatabase.execute("DROP SUBSCRIPTION " + name);
-                }
-            }
-        }
+                    session.query("ALTER SUBSCRIPTION " + name + " DISABLE");
+                    session.query("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
+                    session.query("DROP SUBSCRIPTION " + name);
+                });
     }
 
-    private static void dropOrigins(Statement statement) throws SQLException {
-        for (String origin : column(statement, "SELECT roname FROM pg_replication_origin")) {
-            statement.execute("SELECT pg_replication_origin_drop(" + Sql.literal(origin) + ")");
+    private interface InDatabase {
+        void run(DatabaseSession session, String name) throws SQLException;
+    }
+
+    /** {@code pairs}: "database, name" values; {@code action} runs for each name in a session of its database. */
+    private void inEachDatabase(DatabaseSession maintenance, BackendNode primary, String pairs, String from,
+                                InDatabase action) throws SQLException {
+        Map<String, List<String>> byDatabase = new TreeMap<>();
+        for (String pair : Databases.values(maintenance, pairs, from)) {
+            String[] fields = pair.split(Databases.FIELD, -1);
+            byDatabase.computeIfAbsent(fields[0], database -> new ArrayList<>()).add(fields[1]);
+        }
+        for (Map.Entry<String, List<String>> database : byDatabase.entrySet()) {
+            try (DatabaseSession session = databases.session(primary, database.getKey())) {
+                for (String name : database.getValue()) {
+                    action.run(session, name);
+                }
+            }
         }
     }
 
@@ -207,13 +190,4 @@ final class DataRefresh {
         }
     }
 
-    private static List<String> column(Statement statement, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
-    }
 }

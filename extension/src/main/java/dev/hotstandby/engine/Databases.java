@@ -47,6 +47,61 @@ final class Databases {
         return connection;
     }
 
+    /**
+     * A superuser session in {@code database} of the node: the backend's own where it has a cheap one,
+     * else pgjdbc with the cluster's password; {@code synchronous_commit = local}, as every engine session.
+     */
+    DatabaseSession session(BackendNode node, String database) throws SQLException {
+        java.util.Optional<DatabaseSession> own = node.openSession(database);
+        if (own.isEmpty()) {
+            return new JdbcSession(open(node, database));
+        }
+        try {
+            own.get().query("SET synchronous_commit = local");
+        } catch (SQLException | RuntimeException failed) {
+            own.get().close();
+            throw failed;
+        }
+        return own.get();
+    }
+
+    /** A pgjdbc connection as a {@link DatabaseSession}. */
+    private record JdbcSession(Connection connection) implements DatabaseSession {
+        @Override
+        public String query(String sql) throws SQLException {
+            try (var statement = connection.createStatement()) {
+                if (!statement.execute(sql)) {
+                    return null;
+                }
+                try (var rows = statement.getResultSet()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /**
+     * Every value of {@code expression} {@code from} (a FROM clause, with its WHERE), in order: one
+     * statement whose single value the session splits, as the sessions answer one value each.
+     */
+    static java.util.List<String> values(DatabaseSession session, String expression, String from) throws SQLException {
+        String joined = session.query("SELECT string_agg(v, chr(31) ORDER BY v) FROM (SELECT " + expression + " AS v "
+                + from + ") listed");
+        return joined == null ? java.util.List.of() : java.util.List.of(joined.split("\u001f", -1));
+    }
+
+    /** Between two fields of one of {@link #values}: {@code a || chr(30) || b}. */
+    static final String FIELD = "\u001e";
+
     /** The first column of the first row, or null. */
     String single(BackendNode node, String sql, String... parameters) throws SQLException {
         try (Connection connection = open(node); var statement = connection.prepareStatement(sql)) {

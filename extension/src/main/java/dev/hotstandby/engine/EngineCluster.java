@@ -201,10 +201,7 @@ public final class EngineCluster implements RunningCluster {
             return;
         }
         topology.nodes().forEach(BackendNode::closeSession);
-        try (java.sql.Connection maintenance = databases.open(topology.primary(), "template1")) {
-            try (java.sql.Statement statement = maintenance.createStatement()) {
-                statement.execute("SET synchronous_commit = local");
-            }
+        try (DatabaseSession maintenance = databases.session(topology.primary(), "template1")) {
             pristine.take(maintenance, spec.major());
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(spec.owner() + ": cannot copy the databases for later refreshes: " + e.getMessage(), e);
@@ -234,10 +231,7 @@ public final class EngineCluster implements RunningCluster {
                 : RefreshKind.DATA;
         String failure = null;
         if (kind == RefreshKind.DATA) {
-            try (java.sql.Connection maintenance = databases.open(topology.primary(), "template1")) {
-                try (java.sql.Statement statement = maintenance.createStatement()) {
-                    statement.execute("SET synchronous_commit = local");
-                }
+            try (DatabaseSession maintenance = databases.session(topology.primary(), "template1")) {
                 new DataRefresh(spec, topology, contract, databases, pristine).run(maintenance);
                 failure = differenceFromDeclared(maintenance);
                 StartupTrace.mark("refresh: fingerprint compared");
@@ -258,6 +252,7 @@ public final class EngineCluster implements RunningCluster {
                     + ": " + cannotBoot.getMessage() + logTails(20), cannotBoot);
         }
         failure = differenceFromDeclared(null);
+        StartupTrace.mark("refresh: fingerprint compared");
         if (failure != null) {
             throw new ClusterRefreshException(spec.owner() + ": after the refresh the cluster still differs from its"
                     + " declared state:\n" + failure);
@@ -293,10 +288,12 @@ public final class EngineCluster implements RunningCluster {
         files.reset();
         pristine.forget();
         setUp(true);
+        StartupTrace.mark("refresh: booted again");
         prepareRefresh();
+        StartupTrace.mark("refresh: databases copied");
     }
 
-    private String differenceFromDeclared(java.sql.Connection template1) {
+    private String differenceFromDeclared(DatabaseSession template1) {
         List<String> now = fingerprint(template1);
         if (declared == null) {
             declared = now;
@@ -310,7 +307,7 @@ public final class EngineCluster implements RunningCluster {
         return fingerprint(null);
     }
 
-    private List<String> fingerprint(java.sql.Connection template1) {
+    private List<String> fingerprint(DatabaseSession template1) {
         return new Fingerprint(topology, databases).lines(links.faults(), clients == null ? List.of() : clients.faulted(),
                 template1);
     }

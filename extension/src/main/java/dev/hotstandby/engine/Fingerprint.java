@@ -1,9 +1,6 @@
 package dev.hotstandby.engine;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +32,17 @@ final class Fingerprint {
         this.databases = databases;
     }
 
-    /** With {@code template1}, a superuser connection to the primary's template1 (opened here when null). */
-    List<String> lines(List<String> linkFaults, List<String> clientFaults, Connection template1) {
+    /** With {@code template1}, a superuser session in the primary's template1 (opened here when null). */
+    List<String> lines(List<String> linkFaults, List<String> clientFaults, DatabaseSession template1) {
+        // side by side: each node's session, and each database's, starts with cold catalog caches
+        List<CompletableFuture<List<String>>> nodes = topology.nodes().stream()
+                .map(node -> CompletableFuture.supplyAsync(() -> node(node), READERS)).toList();
+        List<String> cluster = cluster(topology.primary(), template1);
         List<String> lines = new ArrayList<>();
-        for (BackendNode node : topology.nodes()) {
-            lines.addAll(node(node));
-        }
+        nodes.forEach(node -> lines.addAll(node.join()));
         lines.add("link faults: " + listed(linkFaults));
         lines.add("client faults: " + listed(clientFaults));
-        lines.addAll(cluster(topology.primary(), template1));
+        lines.addAll(cluster);
         return lines;
     }
 
@@ -78,39 +77,35 @@ final class Fingerprint {
             + " 'slots: ' || coalesce((SELECT string_agg(slot_name || ' ' || slot_type || CASE WHEN temporary"
             + " THEN ' temporary' ELSE '' END, ', ' ORDER BY slot_name) FROM pg_replication_slots), '-'))";
 
-    private List<String> cluster(BackendNode primary, Connection given) {
+    private List<String> cluster(BackendNode primary, DatabaseSession given) {
         List<String> lines = new ArrayList<>();
-        try (Connection opened = given == null ? databases.open(primary, "template1") : null;
-             Statement statement = (given == null ? opened : given).createStatement()) {
-            lines.add("databases: " + single(statement, "SELECT string_agg(datname, ', ' ORDER BY datname) FROM pg_database"
-                    + " WHERE datname NOT LIKE '" + PristineDatabases.PREFIX.replace("_", "\\_") + "%'"));
-            lines.add("roles: " + single(statement, "SELECT string_agg(rolname || CASE WHEN rolsuper THEN ' superuser' ELSE '' END"
-                    + " || CASE WHEN rolcanlogin THEN ' login' ELSE '' END || CASE WHEN rolreplication THEN ' replication'"
-                    + " ELSE '' END || CASE WHEN rolcreatedb THEN ' createdb' ELSE '' END, ', ' ORDER BY rolname)"
-                    + " FROM pg_roles WHERE rolname !~ '^pg_'"));
-            lines.add("subscriptions: " + single(statement, "SELECT coalesce(string_agg(subname, ', ' ORDER BY subname), '-')"
-                    + " FROM pg_subscription"));
-            lines.add("replication origins: " + single(statement, "SELECT coalesce(string_agg(roname, ', ' ORDER BY roname), '-')"
-                    + " FROM pg_replication_origin"));
-            lines.add("prepared transactions: " + single(statement, "SELECT count(*) FROM pg_prepared_xacts"));
-            lines.add("tablespaces: " + single(statement, "SELECT string_agg(spcname, ', ' ORDER BY spcname) FROM pg_tablespace"));
-            List<String> connectable = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE datallowconn"
-                    + " AND datname NOT LIKE '" + PristineDatabases.PREFIX.replace("_", "\\_") + "%' ORDER BY datname")) {
-                while (rows.next()) {
-                    connectable.add(rows.getString(1));
-                }
-            }
-            // each on a connection of its own, side by side: a new session's first catalog reads dominate
+        String pristine = PristineDatabases.PREFIX.replace("_", "\\_") + "%";
+        try (DatabaseSession opened = given == null ? databases.session(primary, "template1") : null) {
+            DatabaseSession template1 = given == null ? opened : given;
+            List<String> connectable = Databases.values(template1, "datname", "FROM pg_database WHERE datallowconn"
+                    + " AND datname NOT LIKE '" + pristine + "'");
             Map<String, CompletableFuture<String>> contents = new LinkedHashMap<>();
             for (String database : connectable) {
                 if (!database.equals("template1")) {
                     contents.put(database, CompletableFuture.supplyAsync(() -> content(primary, database), READERS));
                 }
             }
-            String template1 = connectable.contains("template1") ? single(statement, DATABASE_CONTENT) : null;
+            lines.add("databases: " + template1.query("SELECT string_agg(datname, ', ' ORDER BY datname) FROM pg_database"
+                    + " WHERE datname NOT LIKE '" + pristine + "'"));
+            lines.add("roles: " + template1.query("SELECT string_agg(rolname || CASE WHEN rolsuper THEN ' superuser' ELSE '' END"
+                    + " || CASE WHEN rolcanlogin THEN ' login' ELSE '' END || CASE WHEN rolreplication THEN ' replication'"
+                    + " ELSE '' END || CASE WHEN rolcreatedb THEN ' createdb' ELSE '' END, ', ' ORDER BY rolname)"
+                    + " FROM pg_roles WHERE rolname !~ '^pg_'"));
+            lines.add("subscriptions: " + template1.query("SELECT coalesce(string_agg(subname, ', ' ORDER BY subname), '-')"
+                    + " FROM pg_subscription"));
+            lines.add("replication origins: " + template1.query("SELECT coalesce(string_agg(roname, ', ' ORDER BY roname), '-')"
+                    + " FROM pg_replication_origin"));
+            lines.add("prepared transactions: " + template1.query("SELECT count(*) FROM pg_prepared_xacts"));
+            lines.add("tablespaces: " + template1.query("SELECT string_agg(spcname, ', ' ORDER BY spcname) FROM pg_tablespace"));
+            String template1Content = connectable.contains("template1") ? template1.query(DATABASE_CONTENT) : null;
             for (String database : connectable) {
-                lines.add("database " + database + ": " + (database.equals("template1") ? template1 : joined(contents.get(database))));
+                lines.add("database " + database + ": " + (database.equals("template1") ? template1Content
+                        : joined(contents.get(database))));
             }
         } catch (SQLException unreadable) {
             if (unreadable.getSQLState() == null || !unreadable.getSQLState().startsWith("08")) {
@@ -124,8 +119,8 @@ final class Fingerprint {
     }
 
     private String content(BackendNode primary, String database) {
-        try (Connection connection = databases.open(primary, database); Statement statement = connection.createStatement()) {
-            return single(statement, DATABASE_CONTENT);
+        try (DatabaseSession session = databases.session(primary, database)) {
+            return session.query(DATABASE_CONTENT);
         } catch (SQLException unreadable) {
             throw new CompletionException(unreadable);
         }
@@ -169,12 +164,6 @@ final class Fingerprint {
             + USER_SCHEMAS + "), '-'),"
             + " 'extensions ' || coalesce((SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension), '-'),"
             + " 'publications ' || coalesce((SELECT string_agg(pubname, ',' ORDER BY pubname) FROM pg_publication), '-'))";
-
-    private static String single(Statement statement, String sql) throws SQLException {
-        try (ResultSet rows = statement.executeQuery(sql)) {
-            return rows.next() ? rows.getString(1) : "-";
-        }
-    }
 
     private static String listed(List<String> items) {
         return items.isEmpty() ? "-" : String.join(", ", items);

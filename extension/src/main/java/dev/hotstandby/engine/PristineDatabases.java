@@ -1,12 +1,7 @@
 package dev.hotstandby.engine;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,86 +59,54 @@ final class PristineDatabases {
     }
 
     /**
-     * Copies every database but the templates. {@code maintenance} is a superuser connection to
+     * Copies every database but the templates. {@code maintenance} is a superuser session in
      * {@code template1} of the primary; nothing else may be connected to the copied databases
      * (a copy's source takes no other sessions), so the engine's own sessions are closed first.
      */
-    void take(Connection maintenance, int major) throws SQLException {
+    void take(DatabaseSession maintenance, int major) throws SQLException {
         copies.clear();
         roles.clear();
-        try (Statement statement = maintenance.createStatement()) {
-            dropCopies(statement);
-            Map<String, String> owners = new LinkedHashMap<>();
-            try (ResultSet rows = statement.executeQuery("SELECT datname, pg_get_userbyid(datdba) FROM pg_database"
-                    + " WHERE NOT datistemplate ORDER BY datname")) {
-                while (rows.next()) {
-                    owners.put(rows.getString(1), rows.getString(2));
-                }
-            }
-            int index = 0;
-            for (Map.Entry<String, String> database : owners.entrySet()) {
-                String copy = PREFIX + index++;
-                // its source takes no other session while it is copied
-                endSessions(statement, database.getKey());
-                createFrom(statement, copy, database.getKey(), null, major);
-                statement.execute("ALTER DATABASE " + identifier(copy) + " ALLOW_CONNECTIONS false");
-                copies.put(database.getKey(), new Copy(copy, database.getValue()));
-            }
-            try (ResultSet rows = statement.executeQuery("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_'")) {
-                while (rows.next()) {
-                    roles.add(rows.getString(1));
-                }
-            }
+        dropCopies(maintenance);
+        int index = 0;
+        for (String database : Databases.values(maintenance, "datname || chr(30) || pg_get_userbyid(datdba)",
+                "FROM pg_database WHERE NOT datistemplate")) {
+            String[] fields = database.split(Databases.FIELD, -1);
+            String copy = PREFIX + index++;
+            // its source takes no other session while it is copied
+            endSessions(maintenance, fields[0]);
+            createFrom(maintenance, copy, fields[0], null, major);
+            maintenance.query("ALTER DATABASE " + identifier(copy) + " ALLOW_CONNECTIONS false");
+            copies.put(fields[0], new Copy(copy, fields[1]));
         }
+        roles.addAll(Databases.values(maintenance, "rolname", "FROM pg_roles WHERE rolname !~ '^pg_'"));
     }
 
     /**
      * Every database back as it was: the declared ones dropped and created again from their copies,
      * the others dropped; then the roles made since dropped. Sessions in those databases end.
      */
-    void restore(Connection maintenance, int major) throws SQLException {
-        try (Statement statement = maintenance.createStatement()) {
-            List<String> databases = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE NOT datistemplate"
-                    + " AND datname NOT LIKE '" + PREFIX.replace("_", "\\_") + "%' ORDER BY datname")) {
-                while (rows.next()) {
-                    databases.add(rows.getString(1));
-                }
-            }
-            for (String database : databases) {
-                drop(statement, database, major);
-            }
-            for (Map.Entry<String, Copy> declared : copies.entrySet()) {
-                createFrom(statement, declared.getKey(), declared.getValue().copy(), declared.getValue().owner(), major);
-            }
-            List<String> extraRoles = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_'")) {
-                while (rows.next()) {
-                    if (!roles.contains(rows.getString(1))) {
-                        extraRoles.add(rows.getString(1));
-                    }
-                }
-            }
-            for (String role : extraRoles) {
-                // what it may still own outside the dropped databases (in template1, its connection here)
-                statement.execute("DROP OWNED BY " + identifier(role));
-                statement.execute("DROP ROLE " + identifier(role));
+    void restore(DatabaseSession maintenance, int major) throws SQLException {
+        for (String database : Databases.values(maintenance, "datname", "FROM pg_database WHERE NOT datistemplate"
+                + " AND datname NOT LIKE '" + PREFIX.replace("_", "\\_") + "%'")) {
+            drop(maintenance, database, major);
+        }
+        for (Map.Entry<String, Copy> declared : copies.entrySet()) {
+            createFrom(maintenance, declared.getKey(), declared.getValue().copy(), declared.getValue().owner(), major);
+        }
+        for (String role : Databases.values(maintenance, "rolname", "FROM pg_roles WHERE rolname !~ '^pg_'")) {
+            if (!roles.contains(role)) {
+                // what it may still own outside the dropped databases (in template1, the session's database)
+                maintenance.query("DROP OWNED BY " + identifier(role));
+                maintenance.query("DROP ROLE " + identifier(role));
             }
         }
     }
 
     /** A copy left by an earlier take (a cluster reused from another run, or booted again). */
-    private static void dropCopies(Statement statement) throws SQLException {
-        List<String> old = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
+    private static void dropCopies(DatabaseSession maintenance) throws SQLException {
+        for (String copy : Databases.values(maintenance, "datname", "FROM pg_database WHERE datname LIKE '"
                 + PREFIX.replace("_", "\\_") + "%'")) {
-            while (rows.next()) {
-                old.add(rows.getString(1));
-            }
-        }
-        for (String copy : old) {
-            statement.execute("ALTER DATABASE " + identifier(copy) + " IS_TEMPLATE false");
-            statement.execute("DROP DATABASE " + identifier(copy));
+            maintenance.query("DROP DATABASE " + identifier(copy));
         }
     }
 
@@ -151,11 +114,11 @@ final class PristineDatabases {
      * No session may stay: none may connect from now on, the others are ended (DROP DATABASE ...
      * WITH (FORCE) and PostgreSQL's own wait for other sessions poll every 100 ms, this every 1 ms).
      */
-    private static void drop(Statement statement, String database, int major) throws SQLException {
+    private static void drop(DatabaseSession maintenance, String database, int major) throws SQLException {
         String name = identifier(database);
-        statement.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
-        endSessions(statement, database);
-        statement.execute("DROP DATABASE " + name + (major >= 13 ? " WITH (FORCE)" : ""));
+        maintenance.query("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+        endSessions(maintenance, database);
+        maintenance.query("DROP DATABASE " + name + (major >= 13 ? " WITH (FORCE)" : ""));
     }
 
     /**
@@ -163,23 +126,19 @@ final class PristineDatabases {
      * returns once their backends are gone, or after 30 s: the statement that needs them gone says
      * then who is still there.
      */
-    private static void endSessions(Statement statement, String database) throws SQLException {
+    private static void endSessions(DatabaseSession maintenance, String database) throws SQLException {
         String others = "FROM pg_stat_activity WHERE datname = " + Sql.literal(database) + " AND pid <> pg_backend_pid()";
-        statement.execute("SELECT count(pg_terminate_backend(pid)) " + others);
+        if ("0".equals(maintenance.query("SELECT count(pg_terminate_backend(pid)) " + others))) {
+            return;
+        }
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() - deadline < 0) {
-            try (ResultSet rows = statement.executeQuery("SELECT count(*) " + others)) {
-                rows.next();
-                if (rows.getLong(1) == 0) {
-                    return;
-                }
-            }
+        while (System.nanoTime() - deadline < 0 && !"0".equals(maintenance.query("SELECT count(*) " + others))) {
             pause();
         }
     }
 
     /** A session that ended a moment ago may still count as "accessing" the source: tried again, briefly. */
-    private static void createFrom(Statement statement, String database, String template, String owner, int major)
+    private static void createFrom(DatabaseSession maintenance, String database, String template, String owner, int major)
             throws SQLException {
         String sql = "CREATE DATABASE " + identifier(database) + " TEMPLATE " + identifier(template)
                 + (owner == null ? "" : " OWNER " + identifier(owner))
@@ -187,15 +146,13 @@ final class PristineDatabases {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (true) {
             try {
-                statement.execute(sql);
+                maintenance.query(sql);
                 return;
             } catch (SQLException sourceInUse) {
                 if (!"55006".equals(sourceInUse.getSQLState()) || System.nanoTime() - deadline > 0) {
                     throw sourceInUse;
                 }
-                statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
-                        + Sql.literal(template) + " AND pid <> pg_backend_pid()");
-                pause();
+                endSessions(maintenance, template);
             }
         }
     }

@@ -11,7 +11,8 @@ import java.sql.Statement;
 /**
  * One fresh JVM's first cluster, for {@link FreshJvmBenchmark}: primary + 1 standby on the local
  * backend, a row written on the primary, read back on the standby; prints the time from the start
- * of {@code main()} to that read.
+ * of {@code main()} to that read. With {@code -Dhotstandby.reuse=true} the cluster is shared, so the
+ * cluster an earlier run kept is attached, checked and refreshed instead of started.
  */
 public final class FirstClusterMain {
     static final String STARTED = "main-entered-nanos: ";
@@ -23,7 +24,9 @@ public final class FirstClusterMain {
     public static void main(String[] args) throws SQLException {
         long started = System.nanoTime();
         long elapsed;
-        try (PostgresCluster cluster = PostgresCluster.builder().backend(Backend.LOCAL).standbys(1).start();
+        // shared with -Dhotstandby.reuse=true: the cluster an earlier JVM kept, attached and refreshed
+        boolean shared = Boolean.getBoolean("hotstandby.reuse");
+        try (PostgresCluster cluster = PostgresCluster.builder().backend(Backend.LOCAL).standbys(1).shared(shared).start();
              Connection primary = cluster.primary().dataSource().getConnection();
              Connection standby = connected(cluster.standby(0).dataSource().getConnection());
              Statement onPrimary = primary.createStatement();

@@ -223,6 +223,7 @@ final class LocalCluster implements BackendCluster {
         }
         // a later timeline's history file there would lead the new standbys off timeline 1
         Trees.delete(archive);
+        StartupTrace.mark("servers ended, data removed");
         boot(topology, files);
     }
 

@@ -116,6 +116,12 @@ final class LocalNode implements BackendNode {
         }
     }
 
+    /** Over the private socket, trusted: no password, no SCRAM round, no pgjdbc. */
+    @Override
+    public java.util.Optional<dev.hotstandby.engine.DatabaseSession> openSession(String database) throws SQLException {
+        return java.util.Optional.of(SocketSession.open(sockets, port(), TemplateCache.SUPERUSER, database));
+    }
+
     @Override
     public synchronized void closeSession() {
         if (session != null) {
@@ -262,10 +268,15 @@ final class LocalNode implements BackendNode {
     /**
      * A killed postmaster leaves its System V segment behind ({@link #crash()} removes the
      * /dev/shm ones); only the next start of the same data directory removes it. Before that
-     * directory is deleted, that start happens here, followed by an immediate shutdown.
+     * directory is deleted, {@code ipcrm} removes it, or, without the tools, that start happens here,
+     * followed by an immediate shutdown.
      */
     void releaseSharedMemoryOfACrash(Duration timeout) {
         if (!crashed) {
+            return;
+        }
+        if (!isRunning() && SystemVSegment.remove(dataDir())) {
+            crashed = false;
             return;
         }
         try {
@@ -305,9 +316,26 @@ final class LocalNode implements BackendNode {
         process.destroyForcibly();
         awaitExit(10, TimeUnit.SECONDS);
         Waits.until(name + "'s server processes exit after the kill", Duration.ofSeconds(30),
-                () -> children.stream().noneMatch(ProcessHandle::isAlive),
-                () -> "still alive: " + children.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+                () -> children.stream().noneMatch(LocalNode::stillRunning),
+                () -> "still alive: " + children.stream().filter(LocalNode::stillRunning).map(ProcessHandle::pid).toList());
         sharedMemory.remove();
+    }
+
+    /**
+     * Not exited yet. A child of the killed postmaster that has exited stays a zombie until init
+     * reaps it, a second or two here, which {@link ProcessHandle#isAlive()} counts as alive; it holds
+     * no memory any more, so it does not count.
+     */
+    private static boolean stillRunning(ProcessHandle process) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException gone) {
+            return false;
+        }
     }
 
     /** Spawns the server and returns once it accepts connections; a server that exits fails at once. */

@@ -20,7 +20,7 @@ import java.sql.SQLException;
  * then needs no password and no SCRAM round, before any password exists. Simple queries only;
  * values come back as text. Everything users touch goes through pgjdbc over TCP instead.
  */
-final class SocketSession implements AutoCloseable {
+final class SocketSession implements dev.hotstandby.engine.DatabaseSession {
     private static final int PROTOCOL_3 = 196608;
 
     private final SocketChannel channel;
@@ -34,22 +34,26 @@ final class SocketSession implements AutoCloseable {
     }
 
     static SocketSession open(Path socketDir, int port, String user) throws SQLException {
+        return open(socketDir, port, user, "postgres");
+    }
+
+    static SocketSession open(Path socketDir, int port, String user, String database) throws SQLException {
         try {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socketDir.resolve(".s.PGSQL." + port)));
             SocketSession session = new SocketSession(channel);
-            session.startUp(user);
+            session.startUp(user, database);
             return session;
         } catch (IOException e) {
             throw new SQLException("cannot connect to the socket of port " + port + " in " + socketDir + ": " + e, "08001", e);
         }
     }
 
-    private void startUp(String user) throws IOException, SQLException {
+    private void startUp(String user, String database) throws IOException, SQLException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         DataOutputStream startup = new DataOutputStream(body);
         startup.writeInt(PROTOCOL_3);
-        for (String part : new String[] {"user", user, "database", "postgres", "application_name", "hotstandby-start"}) {
+        for (String part : new String[] {"user", user, "database", database, "application_name", "hotstandby-start"}) {
             writeString(startup, part);
         }
         startup.writeByte(0);
@@ -60,7 +64,8 @@ final class SocketSession implements AutoCloseable {
     }
 
     /** Runs one statement; returns the first column of the first row, or null. */
-    String query(String sql) throws SQLException {
+    @Override
+    public String query(String sql) throws SQLException {
         try {
             byte[] text = sql.getBytes(StandardCharsets.UTF_8);
             out.writeByte('Q');
