@@ -207,6 +207,7 @@ public final class EngineCluster implements RunningCluster {
             throw new IllegalStateException(spec.owner() + ": cannot copy the databases for later refreshes: " + e.getMessage(), e);
         }
         contract.awaitReplayed(topology.standbys(), spec.startTimeout());
+        afterDatabasesReplaced();
         if (declared == null) {
             declared = fingerprint();
         }
@@ -233,6 +234,7 @@ public final class EngineCluster implements RunningCluster {
         if (kind == RefreshKind.DATA) {
             try (DatabaseSession maintenance = databases.session(topology.primary(), "template1")) {
                 new DataRefresh(spec, topology, contract, databases, pristine).run(maintenance);
+                afterDatabasesReplaced();
                 failure = differenceFromDeclared(maintenance);
                 StartupTrace.mark("refresh: fingerprint compared");
             } catch (java.sql.SQLException | RuntimeException dataRefreshFailed) {
@@ -258,6 +260,14 @@ public final class EngineCluster implements RunningCluster {
                     + " declared state:\n" + failure);
         }
         return kind;
+    }
+
+    /** The standbys' slot sync workers lost their connection to a database that was copied or dropped. */
+    private void afterDatabasesReplaced() {
+        if (spec.replication().failoverSlots(spec.major())) {
+            logicalSlots.restartSlotSync(topology.standbys(), spec.startTimeout());
+            contract.await(topology.standbys(), spec.startTimeout());
+        }
     }
 
     /**

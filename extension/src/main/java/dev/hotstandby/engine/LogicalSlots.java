@@ -55,6 +55,24 @@ final class LogicalSlots {
         }
     }
 
+    /**
+     * A slot sync worker whose connection to the primary a refresh ended (it connects to a database
+     * there, which the refresh dropped) comes back only tens of seconds later, its restarts being
+     * throttled; a restart of its standby starts it at once. Returns once each runs again.
+     */
+    void restartSlotSync(java.util.List<BackendNode> standbys, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (BackendNode standby : standbys) {
+            standby.stopServer();
+            standby.startServer(Waits.remaining(deadline));
+        }
+        for (BackendNode standby : standbys) {
+            Waits.until(standby.name() + " runs its slot sync worker again", Waits.remaining(deadline),
+                    () -> "1".equals(standby.query("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'slotsync worker'")),
+                    () -> "its log:\n" + String.join("\n", standby.logTail(10)));
+        }
+    }
+
     /** On the primary; returns the slot's consistent point. */
     String createOnPrimary(BackendNode primary, String slot, String plugin, boolean failover) {
         String operation = "createLogicalSlot(\"" + slot + "\", \"" + plugin + "\"" + (failover ? ", true" : "") + ")";

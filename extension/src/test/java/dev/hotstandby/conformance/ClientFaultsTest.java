@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * on every backend, so the application's connections can hang as a network cut makes them (not
  * refused, not reset) or slow down, while the cluster's own waits still reach the nodes.
  */
-@PostgresStandbyCluster(standbys = 1, clientFaults = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, clientFaults = true)
 class ClientFaultsTest {
 
     @Test

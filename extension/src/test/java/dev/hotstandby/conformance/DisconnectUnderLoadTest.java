@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * the primary moves on, and after reconnect every row arrives. standby-1 stays connected: it is the
  * control that shows the WAL did flow and could have reached the cut standby by the time we look.
  */
-@PostgresStandbyCluster(standbys = 2)
+@PostgresStandbyCluster(shared = true, standbys = 2)
 class DisconnectUnderLoadTest {
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * slot synced before the promotion decodes on the new primary from where the consumer left it.
  */
 @EnabledIf(value = "majorHasFailoverSlots", disabledReason = "failover slots need PostgreSQL 17 or newer")
-@PostgresStandbyCluster(standbys = 2, logical = true)
+@PostgresStandbyCluster(shared = true, standbys = 2, logical = true)
 class FailoverSlotPromotionTest {
 
     /** Asked before the cluster starts, so a run on an older major skips without starting one. */

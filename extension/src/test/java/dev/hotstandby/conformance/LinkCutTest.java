@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * wal_sender_timeout, a synchronous commit waits until the link is back, then returns with its
  * row on the standby. A delayed link makes every synchronous commit wait a round trip.
  */
-@PostgresStandbyCluster(standbys = 1, synchronous = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, synchronous = true)
 class LinkCutTest {
 
     @Test

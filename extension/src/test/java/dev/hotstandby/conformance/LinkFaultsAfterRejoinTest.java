@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * After a failover and a rejoin, the link faults reach the rejoined node's link to its new upstream,
  * on every backend (a cluster of its own: the roles change).
  */
-@PostgresStandbyCluster(standbys = 1)
+@PostgresStandbyCluster(shared = true, standbys = 1)
 class LinkFaultsAfterRejoinTest {
 
     @Test

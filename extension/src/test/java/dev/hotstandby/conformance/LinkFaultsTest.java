@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * dial again. Where a machine's kernel cannot delay (no netem), the test checks that it says so and
  * is skipped with that reason.
  */
-@PostgresStandbyCluster(standbys = 1)
+@PostgresStandbyCluster(shared = true, standbys = 1)
 class LinkFaultsTest {
     private static final long CAP = 256 * 1024;
 

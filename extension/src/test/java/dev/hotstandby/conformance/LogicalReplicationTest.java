@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * segments, and the misuse each method refuses. Major-dependent parts run where the major has them.
  * Each test drops the slots it made; afterwards every standby streams and receives a new row.
  */
-@PostgresStandbyCluster(standbys = 2, logical = true)
+@PostgresStandbyCluster(shared = true, standbys = 2, logical = true)
 class LogicalReplicationTest {
     private static final AtomicInteger CHECKS = new AtomicInteger();
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * touching a server, and leave the cluster replicating: after each test every standby streams and
  * receives a new row.
  */
-@PostgresStandbyCluster(standbys = 2)
+@PostgresStandbyCluster(shared = true, standbys = 2)
 class MisuseTest {
     private static final AtomicInteger CHECKS = new AtomicInteger();
 

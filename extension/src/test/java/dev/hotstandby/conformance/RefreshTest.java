@@ -56,7 +56,13 @@ class RefreshTest {
 
             assertThat(cluster.fingerprint()).isEqualTo(fresh);
             assertThat(ports(cluster)).as("every node keeps its address").isEqualTo(ports);
-            assertThat(postmasterStarts(cluster)).as("a data-only refresh keeps the servers").isEqualTo(postmasters);
+            // the primary's server runs on; a standby is restarted only with failover slots (17+), to get its
+            // slot sync worker back at once, whose connection to the re-created database ended
+            Map<String, String> after = postmasterStarts(cluster);
+            assertThat(after.get("primary")).as("a data-only refresh keeps the primary's server").isEqualTo(postmasters.get("primary"));
+            if (Sql.major(primary) < 17) {
+                assertThat(after).as("and the standbys' without failover slots").isEqualTo(postmasters);
+            }
             assertDeclaredData(cluster);
             assertThat(single(primary, "SHOW work_mem")).isEqualTo("4MB");
             assertThat(single(paused, "SELECT pg_is_wal_replay_paused()")).isEqualTo("f");

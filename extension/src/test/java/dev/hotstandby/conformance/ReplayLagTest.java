@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * to be held back, not merely slow, by first waiting until the standby has <em>received</em> its commit.
  * Each test puts the standby back to normal.
  */
-@PostgresStandbyCluster(standbys = 1)
+@PostgresStandbyCluster(shared = true, standbys = 1)
 class ReplayLagTest {
 
     @Test

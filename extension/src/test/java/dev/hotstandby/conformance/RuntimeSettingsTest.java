@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * and every standby streams again. Each test resets what it set; afterwards every standby streams and
  * receives a new row.
  */
-@PostgresStandbyCluster(standbys = 2)
+@PostgresStandbyCluster(shared = true, standbys = 2)
 class RuntimeSettingsTest {
     private static final AtomicInteger CHECKS = new AtomicInteger();
 

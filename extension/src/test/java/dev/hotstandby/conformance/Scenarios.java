@@ -2,7 +2,11 @@ package dev.hotstandby.conformance;
 
 import dev.hotstandby.PostgresCluster;
 
-/** Runs a scenario on a cluster of its own; when it fails, keeps the data directories and attaches the logs. */
+/**
+ * Runs a scenario on a shared cluster of its configuration (refreshed before it takes it, so it starts
+ * from the declared state as a new one would); when it fails, keeps the data directories, which takes
+ * the cluster out of the pool, and attaches the logs.
+ */
 final class Scenarios {
     private Scenarios() {
     }
@@ -12,7 +16,7 @@ final class Scenarios {
     }
 
     static void run(PostgresCluster.Builder builder, Scenario scenario) throws Exception {
-        try (PostgresCluster cluster = builder.start()) {
+        try (PostgresCluster cluster = builder.shared(true).start()) {
             try {
                 scenario.run(cluster);
             } catch (Exception | Error failed) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * cascade), standby-2 straight from the primary and serves as the control that WAL did flow. Each test
  * ends with every node running and caught up.
  */
-@PostgresStandbyCluster(standbys = 3, upstreams = {-1, 0, -1})
+@PostgresStandbyCluster(shared = true, standbys = 3, upstreams = {-1, 0, -1})
 class StopStartTest {
 
     @Test

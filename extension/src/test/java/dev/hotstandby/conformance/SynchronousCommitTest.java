@@ -23,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** {@code synchronous = true}: commits wait until the standby has applied them (remote_apply). */
-@PostgresStandbyCluster(standbys = 1, synchronous = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, synchronous = true)
 class SynchronousCommitTest {
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code shop} as {@code shop_app}, which owns the database but is no superuser, and the init
  * script created the schema (as {@code shop_app}) before the first test, replayed on the standby.
  */
-@PostgresStandbyCluster(database = "shop", username = "shop_app", initScripts = "shop-schema.sql")
+@PostgresStandbyCluster(shared = true, database = "shop", username = "shop_app", initScripts = "shop-schema.sql")
 class ApplicationRoleTest {
 
     @Test

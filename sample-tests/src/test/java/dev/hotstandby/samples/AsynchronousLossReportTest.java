@@ -33,7 +33,7 @@ class AsynchronousLossReportTest {
     static final int WRITES = 1000;
 
     @Nested
-    @PostgresStandbyCluster(synchronous = false)
+    @PostgresStandbyCluster(shared = true, synchronous = false)
     class Experiment {
         @Test
         void reportsHowManyAcknowledgedCommitsAFailoverLost(PostgresCluster cluster, TestReporter reporter) throws Exception {
@@ -56,7 +56,7 @@ class AsynchronousLossReportTest {
     }
 
     @Nested
-    @PostgresStandbyCluster(synchronous = false)
+    @PostgresStandbyCluster(shared = true, synchronous = false)
     class Control {
         @Test
         void aStandbyThatMissedTheWritesLosesEveryOne(PostgresCluster cluster) throws Exception {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * standby, the index of the standby it streams from (-1: the primary). A cascade takes load off the
  * primary, which then streams to one standby however many hang below it.
  */
-@PostgresStandbyCluster(standbys = 2, upstreams = {-1, 0})
+@PostgresStandbyCluster(shared = true, standbys = 2, upstreams = {-1, 0})
 class CascadingStandbyTest {
 
     @Test

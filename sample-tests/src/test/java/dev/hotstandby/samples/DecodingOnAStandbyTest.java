@@ -25,7 +25,7 @@ import org.postgresql.replication.PGReplicationStream;
  * primary's changes, so a CDC consumer can read from a replica and leave the primary alone.
  */
 @EnabledIf(value = "majorDecodesOnStandbys", disabledReason = "decoding on a standby needs PostgreSQL 16 or newer")
-@PostgresStandbyCluster(logical = true)
+@PostgresStandbyCluster(shared = true, logical = true)
 class DecodingOnAStandbyTest {
 
     /** Asked before the cluster starts, so a run on an older major skips without starting one. */

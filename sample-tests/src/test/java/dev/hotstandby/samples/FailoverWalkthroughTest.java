@@ -40,7 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * and {@code standby-0} is the primary. That is why the steps keep the two nodes in fields instead
  * of asking for {@code cluster.primary()} and {@code cluster.standby(0)} again.
  */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 @TestMethodOrder(OrderAnnotation.class)
 class FailoverWalkthroughTest {
 

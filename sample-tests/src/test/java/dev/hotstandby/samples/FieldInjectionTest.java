@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Handles injected into static and instance fields instead of parameters. */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class FieldInjectionTest {
 
     @Primary

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * application's role, from {@code src/test/resources/db/migration}; once replicated, the standby
  * has the migrated schema and Flyway's own history.
  */
-@PostgresStandbyCluster(database = "shop", username = "shop_app")
+@PostgresStandbyCluster(shared = true, database = "shop", username = "shop_app")
 class FlywayMigrationTest {
 
     @BeforeAll

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * pgjdbc's {@code targetServerType} picks the node by role, so after a failover the same URL
  * reaches the new primary without any configuration change.
  */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class MultiHostJdbcTest {
 
     @Test

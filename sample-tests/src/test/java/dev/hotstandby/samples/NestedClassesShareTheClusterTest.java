@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** {@code @Nested} classes run against the cluster of their enclosing class. */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class NestedClassesShareTheClusterTest {
 
     static PostgresCluster outerCluster;

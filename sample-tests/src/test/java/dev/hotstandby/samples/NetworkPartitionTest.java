@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * written during the cut does not reach the standby, {@code awaitReplication()} says why it cannot
  * succeed, and once the link is back the standby catches up by streaming.
  */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class NetworkPartitionTest {
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@link AsynchronousLossReportTest} runs the same experiment without synchronous replication.
  */
-@PostgresStandbyCluster(synchronous = true)
+@PostgresStandbyCluster(shared = true, synchronous = true)
 class NothingLostTest {
 
     static final int WRITES = 1000;

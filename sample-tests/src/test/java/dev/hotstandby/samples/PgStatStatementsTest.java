@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * server that tracks statements. The extension is created once on the primary (as the superuser);
  * the standby replays it and reports its own queries through the same view.
  */
-@PostgresStandbyCluster(settings = "shared_preload_libraries='pg_stat_statements'")
+@PostgresStandbyCluster(shared = true, settings = "shared_preload_libraries='pg_stat_statements'")
 class PgStatStatementsTest {
 
     @BeforeAll

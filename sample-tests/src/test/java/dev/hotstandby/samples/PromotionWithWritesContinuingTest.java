@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The primary crashes and one of two standbys is promoted: the promoted node takes writes at once,
  * and the other standby follows it onto its new timeline (timeline 2) and keeps receiving rows.
  */
-@PostgresStandbyCluster(standbys = 2)
+@PostgresStandbyCluster(shared = true, standbys = 2)
 class PromotionWithWritesContinuingTest {
 
     @Test

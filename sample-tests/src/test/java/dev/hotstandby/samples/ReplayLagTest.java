@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * <p>To show a row is held back rather than merely slow, each test first waits until the standby has
  * received the WAL of the commit ({@code pg_last_wal_receive_lsn()}), then asserts the row is absent.
  */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class ReplayLagTest {
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The original recipe's own check, as a test: on the master (primary) create a database, a table
  * and a row; read the row on the slave (standby).
  */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class SeedVerificationTest {
 
     @Test

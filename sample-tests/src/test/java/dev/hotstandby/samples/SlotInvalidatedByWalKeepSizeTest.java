@@ -22,7 +22,7 @@ import org.postgresql.PGConnection;
  * segments, the slot is invalidated ({@code wal_status = lost}) and the consumer's next start fails
  * with SQLState 55000: it must be rebuilt from a fresh snapshot.
  */
-@PostgresStandbyCluster(logical = true)
+@PostgresStandbyCluster(shared = true, logical = true)
 class SlotInvalidatedByWalKeepSizeTest {
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * 40 ms, however fast the servers are. On machines the delay is the kernel's netem qdisc: where
  * the kernel has none, delayLink says so and the sample is skipped with that reason.
  */
-@PostgresStandbyCluster(standbys = 1, synchronous = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, synchronous = true)
 class SlowReplicaLinkTest {
 
     @Test

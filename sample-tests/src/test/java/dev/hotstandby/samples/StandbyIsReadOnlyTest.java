@@ -16,7 +16,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** A hot standby answers reads and refuses writes with SQLState 25006 (read_only_sql_transaction). */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class StandbyIsReadOnlyTest {
 
     @Test

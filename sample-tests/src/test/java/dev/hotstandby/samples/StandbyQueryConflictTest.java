@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class StandbyQueryConflictTest {
 
     @Nested
-    @PostgresStandbyCluster(standbySettings = "max_standby_streaming_delay=0")
+    @PostgresStandbyCluster(shared = true, standbySettings = "max_standby_streaming_delay=0")
     class WithoutFeedback {
 
         @Test
@@ -47,7 +47,7 @@ class StandbyQueryConflictTest {
     }
 
     @Nested
-    @PostgresStandbyCluster(standbySettings = {"max_standby_streaming_delay=0", "hot_standby_feedback=on"})
+    @PostgresStandbyCluster(shared = true, standbySettings = {"max_standby_streaming_delay=0", "hot_standby_feedback=on"})
     class WithHotStandbyFeedback {
 
         @Test

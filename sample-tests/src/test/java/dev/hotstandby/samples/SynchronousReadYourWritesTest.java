@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * no {@code awaitReplication()}, no polling. (With the default asynchronous replication the same
  * loop would fail now and then: a standby is usually, not always, that fast.)
  */
-@PostgresStandbyCluster(standbys = 2, synchronous = true)
+@PostgresStandbyCluster(shared = true, standbys = 2, synchronous = true)
 class SynchronousReadYourWritesTest {
 
     @Test

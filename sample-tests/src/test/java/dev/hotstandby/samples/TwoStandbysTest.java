@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Two standbys stream from one primary, and both see what it commits. */
-@PostgresStandbyCluster(standbys = 2)
+@PostgresStandbyCluster(shared = true, standbys = 2)
 class TwoStandbysTest {
 
     @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * assumption inside a test would come too late: the annotation itself is rejected on 11), and it
  * reads the major the cluster will run, {@code -Dhotstandby.version} included.
  */
-@PostgresStandbyCluster(standbys = 1, archiving = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, archiving = true)
 @EnabledIf(value = "archivingIsAvailable", disabledReason = "archiving = true needs PostgreSQL 12 or newer")
 class WalArchiveCatchUpTest {
 

@@ -12,7 +12,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /** Schema changes, a large transaction and sequences all reach the standby. */
-@PostgresStandbyCluster
+@PostgresStandbyCluster(shared = true)
 class WhatReplicatesTest {
 
     @Test
