@@ -10,9 +10,10 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
  * Ties a context to its cluster's life: a class whose backend cannot run here is skipped before
  * any listener loads its context (not failed with "Failed to load ApplicationContext"); a context on
  * a cluster that was refreshed since it set up its database does that again before a class or a test
- * uses it ({@link DatabaseSetUp}); and the context is closed and dropped from Spring's cache when its
- * cluster's class is done, so a later run of the same class (a rerun, another launcher in the JVM) gets
- * its new cluster's ports.
+ * uses it ({@link DatabaseSetUp}); and the context of a cluster of its own is closed and dropped from
+ * Spring's cache when its cluster's class is done, so a later run of the same class (a rerun, another
+ * launcher in the JVM) gets its new cluster's ports. A shared cluster's context stays cached for the
+ * next class that takes the same cluster.
  */
 final class ClusterTestExecutionListener extends AbstractTestExecutionListener {
     /** Before the servlet listener (1000), the first that may load the context. */
@@ -41,9 +42,10 @@ final class ClusterTestExecutionListener extends AbstractTestExecutionListener {
 
     @Override
     public void afterTestClass(TestContext testContext) {
-        boolean ownsTheCluster = RunningClusters.ownerOf(testContext.getTestClass())
-                .filter(owner -> owner == testContext.getTestClass()).isPresent();
-        if (ownsTheCluster && testContext.hasApplicationContext()) {
+        boolean ownsItsOwnCluster = ClusterDeclaration.of(testContext.getTestClass())
+                .filter(declaration -> declaration.ownedBy(testContext.getTestClass()) && !declaration.shared())
+                .isPresent();
+        if (ownsItsOwnCluster && testContext.hasApplicationContext()) {
             testContext.markApplicationContextDirty(HierarchyMode.EXHAUSTIVE);
         }
     }
