@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.container.ContainerImageMetadata;
 
 /**
  * The cluster's beans: the {@link PostgresCluster}, one {@code standby<i>DataSource} per standby
- * (never a default candidate, so it never replaces the primary), and the connection details
- * Boot's auto-configured DataSource is built from.
+ * (never a default candidate, so it never replaces the primary), the connection details Boot's
+ * auto-configured DataSource is built from, and the {@link DatabaseSetUp} the context does on it.
  */
 final class ClusterBeans {
     static final String CLUSTER = "postgresCluster";
@@ -29,6 +29,8 @@ final class ClusterBeans {
     static void register(BeanDefinitionRegistry registry, ClassLoader classLoader, PostgresCluster cluster,
                          PrimaryDataSourceMode mode) {
         registry.registerBeanDefinition(CLUSTER, definition(PostgresCluster.class, () -> cluster));
+        DatabaseSetUp setUp = new DatabaseSetUp(cluster);
+        registry.registerBeanDefinition(DatabaseSetUp.BEAN, definition(DatabaseSetUp.class, () -> setUp));
         List<PostgresNode> standbys = cluster.standbys();
         for (int index = 0; index < standbys.size(); index++) {
             PostgresNode standby = standbys.get(index);

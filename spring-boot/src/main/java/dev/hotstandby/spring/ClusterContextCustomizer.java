@@ -8,24 +8,31 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.MergedContextConfiguration;
 
 /**
- * Adds the cluster's properties and beans to a context. Equal for the test classes that share
- * one cluster (a class and its {@code @Nested} classes), different for every other class: part
- * of Spring's context cache key, so a context is never handed to a class with another cluster.
+ * Adds the cluster's properties and beans to a context. Spring's context cache key includes each
+ * customizer's {@code equals} and {@code hashCode}, so the subclasses decide which test classes get
+ * one context: a context is never handed to a class that holds another cluster.
  */
-final class ClusterContextCustomizer implements ContextCustomizer {
+abstract sealed class ClusterContextCustomizer implements ContextCustomizer
+        permits OwnClusterContextCustomizer, SharedClusterContextCustomizer {
     private final Class<?> owner;
 
     ClusterContextCustomizer(Class<?> owner) {
         this.owner = owner;
     }
 
-    Class<?> owner() {
+    static ClusterContextCustomizer of(ClusterDeclaration declaration) {
+        return declaration.shared() ? new SharedClusterContextCustomizer(declaration)
+                : new OwnClusterContextCustomizer(declaration.owner());
+    }
+
+    final Class<?> owner() {
         return owner;
     }
 
     @Override
-    public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+    public final void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
         PostgresCluster cluster = RunningClusters.of(owner);
+        builtOn(cluster);
         context.getEnvironment().getPropertySources().addFirst(ClusterProperties.of(cluster));
         if (!(context instanceof BeanDefinitionRegistry registry)) {
             throw new IllegalStateException("@PostgresStandbyCluster on [" + owner.getSimpleName() + "]: the"
@@ -34,18 +41,7 @@ final class ClusterContextCustomizer implements ContextCustomizer {
         ClusterBeans.register(registry, context.getClassLoader(), cluster, PrimaryDataSourceMode.of(context.getEnvironment()));
     }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof ClusterContextCustomizer customizer && customizer.owner == owner;
-    }
-
-    @Override
-    public int hashCode() {
-        return owner.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "the hotstandby cluster of " + owner.getName();
+    /** The context this customizer customizes is built on {@code cluster}. */
+    void builtOn(PostgresCluster cluster) {
     }
 }

@@ -1,6 +1,5 @@
 package dev.hotstandby.spring;
 
-import dev.hotstandby.junit.RunningClusters;
 import java.util.List;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
@@ -9,7 +8,7 @@ import org.springframework.test.context.ContextCustomizerFactory;
 /**
  * Gives the application context of a {@code @PostgresStandbyCluster} test class its cluster.
  * Spring asks before the cluster may have started (when it first sees the class), so the
- * customizer holds only the class whose cluster it is, and looks the cluster up when the
+ * customizer holds only where the cluster is declared, and looks the cluster up when the
  * context loads.
  */
 final class ClusterContextCustomizerFactory implements ContextCustomizerFactory {
@@ -17,6 +16,6 @@ final class ClusterContextCustomizerFactory implements ContextCustomizerFactory 
     @Override
     public ContextCustomizer createContextCustomizer(Class<?> testClass,
                                                      List<ContextConfigurationAttributes> configAttributes) {
-        return RunningClusters.ownerOf(testClass).map(ClusterContextCustomizer::new).orElse(null);
+        return ClusterDeclaration.of(testClass).map(ClusterContextCustomizer::of).orElse(null);
     }
 }

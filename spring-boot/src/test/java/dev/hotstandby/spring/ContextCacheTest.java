@@ -9,9 +9,6 @@ import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -27,8 +24,6 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class ContextCacheTest {
     private static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
-    /** When set, each case waits for the other: both contexts are alive (and cached) at once. */
-    private static final AtomicReference<CyclicBarrier> BOTH_RUNNING = new AtomicReference<>();
 
     /** What one test saw: its context, its cluster, and where its DataSource connected. */
     record Seen(Class<?> testClass, ConfigurableApplicationContext context, PostgresCluster cluster, String url,
@@ -42,13 +37,8 @@ class ContextCacheTest {
 
     @Test
     void classesWithTheSameConfigurationButTheirOwnClustersGetTheirOwnContextsEvenAtTheSameTime() {
-        BOTH_RUNNING.set(new CyclicBarrier(2));
-        try {
-            EngineRuns.runConcurrently(FirstCase.class, SecondCase.class).testEvents()
-                    .assertStatistics(stats -> stats.succeeded(2).failed(0));
-        } finally {
-            BOTH_RUNNING.set(null);
-        }
+        BothRunning.run(FirstCase.class, SecondCase.class).testEvents()
+                .assertStatistics(stats -> stats.succeeded(2).failed(0));
 
         assertThat(SEEN).hasSize(2);
         Seen first = SEEN.get(0);
@@ -100,10 +90,7 @@ class ContextCacheTest {
 
         @Test
         void records() throws Exception {
-            CyclicBarrier barrier = BOTH_RUNNING.get();
-            if (barrier != null) {
-                barrier.await(60, TimeUnit.SECONDS);
-            }
+            BothRunning.awaitTheOther();
             SEEN.add(new Seen(getClass(), context, cluster, ((HikariDataSource) dataSource).getJdbcUrl(),
                     ServerSeen.through(dataSource)));
         }

@@ -1,0 +1,1 @@
+CREATE TABLE greeting (text text NOT NULL);
