@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         "spring.datasource.username=${hotstandby.username}",
         "spring.datasource.password=${hotstandby.password}",
         "spring.datasource.hikari.connection-timeout=2000"})
-@PostgresStandbyCluster(standbys = 1, synchronous = true, database = "shop", username = "shop")
+@PostgresStandbyCluster(shared = true, standbys = 1, synchronous = true, database = "shop", username = "shop")
 class FailoverTest {
     @Autowired
     CustomerService customers;

@@ -24,7 +24,7 @@ import org.springframework.test.context.TestPropertySource;
         "spring.datasource.hikari.data-source-properties.socketTimeout=1",
         "spring.datasource.hikari.connection-timeout=1000",
         "spring.datasource.hikari.validation-timeout=250"})
-@PostgresStandbyCluster(standbys = 1, database = "shop", username = "shop", clientFaults = true)
+@PostgresStandbyCluster(shared = true, standbys = 1, database = "shop", username = "shop", clientFaults = true)
 class HangingPrimaryTest {
     @Autowired
     CustomerService customers;

@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@link ReadYourWritesWithRemoteApplyTest} is the same flow with {@code remote_apply}.
  */
 @CustomerApplicationTest
-@PostgresStandbyCluster(standbys = 1, database = "shop", username = "shop")
+@PostgresStandbyCluster(shared = true, standbys = 1, database = "shop", username = "shop")
 class ReadYourWritesTest {
     @Autowired
     CustomerService customers;

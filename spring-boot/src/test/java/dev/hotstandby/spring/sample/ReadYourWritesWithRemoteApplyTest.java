@@ -14,7 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * everything 300 ms late. The price is in the commit: it waits for that replay.
  */
 @CustomerApplicationTest
-@PostgresStandbyCluster(standbys = 1, synchronous = true, synchronousCommit = SynchronousCommit.REMOTE_APPLY,
+@PostgresStandbyCluster(shared = true, standbys = 1, synchronous = true, synchronousCommit = SynchronousCommit.REMOTE_APPLY,
         database = "shop", username = "shop")
 class ReadYourWritesWithRemoteApplyTest {
     @Autowired

@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Sample 1: read-only transactions really reach the standby, writes the primary. */
 @CustomerApplicationTest
-@PostgresStandbyCluster(standbys = 1, database = "shop", username = "shop")
+@PostgresStandbyCluster(shared = true, standbys = 1, database = "shop", username = "shop")
 class ReplicaRoutingTest {
     @Autowired
     CustomerService customers;

@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@code read_only_sql_transaction}), translated by Spring into a {@link DataAccessException}.
  */
 @CustomerApplicationTest
-@PostgresStandbyCluster(standbys = 1, database = "shop", username = "shop")
+@PostgresStandbyCluster(shared = true, standbys = 1, database = "shop", username = "shop")
 class WriteInReadOnlyMethodTest {
     @Autowired
     CustomerService customers;
