@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 
@@ -26,6 +28,8 @@ import org.testcontainers.containers.output.OutputFrame;
  * the mapped port with the cluster's password, as the tests' do.
  */
 final class ContainerNode implements BackendNode {
+    /** node.sh's line before each start of the server: what follows is that server's output. */
+    private static final Pattern SERVER_STARTING = Pattern.compile("hotstandby: starting the server");
     private final String name;
     private final GenericContainer<?> container;
     private final DockerClient client;
@@ -238,6 +242,37 @@ final class ContainerNode implements BackendNode {
     }
 
     /**
+     * For a boot again in place: every server process killed, the data directory a fresh copy of the
+     * template with {@code environment}'s files and rules ({@link NodeContainers#nodeEnvironment}),
+     * in one exec; the server stays held until {@link #startAfterReset}. The container, its network
+     * aliases and mapped port stay.
+     */
+    void reset(Map<String, String> environment) {
+        closeConnection();
+        held = true;
+        exec("bash /hotstandby/node.sh reset", environment);
+    }
+
+    /**
+     * Lets node.sh start the server on the data {@link #reset} left ({@code emptyArchiveFirst}: the
+     * shared WAL archive emptied before, in the same exec); returns the index of the log line from
+     * which the output is the new server's.
+     */
+    int startAfterReset(boolean emptyArchiveFirst, long deadline) {
+        int from = logSize();
+        closeConnection();
+        exec((emptyArchiveFirst ? "bash /hotstandby/node.sh empty-archive && " : "") + "bash /hotstandby/node.sh release");
+        held = false;
+        return awaitLine(SERVER_STARTING, from, deadline, "its server's start on fresh data");
+    }
+
+    private int logSize() {
+        synchronized (seen) {
+            return seen.size();
+        }
+    }
+
+    /**
      * The server logged that it is ready (or was released); now a real query must work through the
      * mapped port, with the password: the port mapping and pg_hba.conf are only proven this way.
      * Docker may publish another host port when the server comes back, so it is read first.
@@ -250,8 +285,14 @@ final class ContainerNode implements BackendNode {
 
     /** Runs a bash command in the container (as root, with the image's environment); fails on a non-zero status. */
     String exec(String command) {
+        return exec(command, Map.of());
+    }
+
+    /** ... with {@code environment} added to the image's. */
+    String exec(String command, Map<String, String> environment) {
         try {
-            org.testcontainers.containers.Container.ExecResult result = container.execInContainer("bash", "-c", command);
+            org.testcontainers.containers.Container.ExecResult result = container.execInContainer(ExecConfig.builder()
+                    .command(new String[] {"bash", "-c", command}).envVars(environment).build());
             if (result.getExitCode() != 0) {
                 throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
                         + ": " + result.getStderr() + result.getStdout());

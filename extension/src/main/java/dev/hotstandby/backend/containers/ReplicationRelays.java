@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -111,6 +112,19 @@ final class ReplicationRelays implements AutoCloseable {
     void resetAround(ContainerNode node) {
         relays.values().stream().filter(link -> link.standby() == node || link.upstream() == node)
                 .forEach(link -> link.relay().reset());
+    }
+
+    /**
+     * For a boot again in place, between the servers' kill and their start: no link frozen, delayed
+     * or capped, and no connection left of the servers that were.
+     */
+    void clear() {
+        faults.values().forEach(fault -> {
+            fault.cut(false);
+            fault.delay(Duration.ZERO);
+            fault.limit(0);
+        });
+        relays.values().forEach(link -> link.relay().reset());
     }
 
     boolean relayed() {
