@@ -2,30 +2,38 @@ package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.StartupTrace;
 import dev.hotstandby.engine.Topology;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Boots a cluster again in place (a refresh after a promotion or a rejoin) without a new container:
  * each keeps its id, network aliases and mapped port, so JDBC URLs stay valid, and costs no
- * container start. In every container at once (one exec each) the server is killed and the data
- * directory made a fresh copy of the template with the node's files, as at the first start; once
- * every server is gone the shared WAL archive is emptied (archiving = true) and the servers start,
- * waited for as {@link ClusterStartup} waits at the first start (the primary sets the password again).
+ * container start. One exec per node, all at once (each is a slow round trip to the daemon): the
+ * server killed, the data directory a fresh copy of the template with the node's files as at the
+ * first start, the server started; then every server is waited for as {@link ClusterStartup} waits
+ * at the first start (the primary sets the password again).
+ *
+ * <p>No node waits for another's old server to go. A fresh standby must not stream from its
+ * upstream's old server: the relays hold its connections until the upstream's exec has killed it
+ * (with direct links, the standby's exec waits for the upstream's instead). With archiving, each
+ * boot's servers use a directory of the archive volume of their own, and every node removes the
+ * rest once its own server is dead.
  */
 final class ClusterReboot {
     private final ClusterSpec spec;
-    private final String clusterId;
     private final DockerResources shared;
     private final ClusterStartup startup;
+    private int reboots;
 
-    ClusterReboot(ClusterSpec spec, String clusterId, DockerResources shared, ClusterStartup startup) {
+    ClusterReboot(ClusterSpec spec, DockerResources shared, ClusterStartup startup) {
         this.spec = spec;
-        this.clusterId = clusterId;
         this.shared = shared;
         this.startup = startup;
     }
@@ -34,38 +42,48 @@ final class ClusterReboot {
              ReplicationRelays relays) {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         List<String> rules = shared.pgHbaRules();
-        // no server may start before every one is gone: a fresh standby would stream from an old primary
-        EveryNode.inParallel(nodes, "hotstandby-" + clusterId + "-reset", deadline, "reset", spec.startTimeout(), node -> {
-            partition.rejoin(node);
-            node.reset(NodeContainers.nodeEnvironment("HOTSTANDBY_RESET_FILE_", topology.isPrimary(node),
-                    files.filesFor(node), rules));
-        });
-        relays.clear();
-        StartupTrace.mark("reboot: servers killed, data directories reset");
-        // with archiving, the standbys start only once the primary's exec emptied the archive: an old
-        // timeline's history file or segment there would lead them off the new primary's timeline 1
-        boolean archiving = shared.archiveVolume() != null;
-        CountDownLatch archiveEmpty = new CountDownLatch(archiving ? 1 : 0);
-        startup.startAll(nodes, topology, deadline, node -> {
-            if (topology.isPrimary(node)) {
-                int from = node.startAfterReset(archiving, deadline);
-                archiveEmpty.countDown();
+        String archive = shared.archiveVolume() == null ? null : NodeSettings.ARCHIVE + "/reboot-" + ++reboots;
+        Map<BackendNode, CountDownLatch> oldServerGone = new HashMap<>();
+        nodes.forEach(node -> oldServerGone.put(node, new CountDownLatch(1)));
+        relays.clearForReboot(nodes);
+        try {
+            startup.startAll(nodes, topology, deadline, node -> {
+                partition.rejoin(node);
+                if (topology.isStandby(node) && !relays.relayed()) {
+                    await(oldServerGone.get(topology.upstreamOf(node)), node, topology.upstreamOf(node), deadline);
+                }
+                Map<String, String> environment = NodeContainers.nodeEnvironment("HOTSTANDBY_REBOOT_FILE_",
+                        topology.isPrimary(node), filesOf(node, archive, files), rules);
+                if (archive != null) {
+                    environment.put("HOTSTANDBY_ARCHIVE_DIR", archive);
+                }
+                int from = node.reboot(environment, deadline);
+                relays.rebooted(node);
+                oldServerGone.get(node).countDown();
                 return from;
-            }
-            await(archiveEmpty, node, deadline);
-            return node.startAfterReset(false, deadline);
-        });
+            });
+        } finally {
+            nodes.forEach(relays::rebooted);
+        }
         StartupTrace.mark("reboot: servers answer");
     }
 
-    private static void await(CountDownLatch archiveEmpty, ContainerNode standby, long deadline) {
+    /** With archiving, the files name this boot's archive directory. */
+    private static Map<String, String> filesOf(ContainerNode node, String archive, NodeFiles files) {
+        if (archive != null) {
+            node.archiveInto(archive);
+        }
+        return files.filesFor(node);
+    }
+
+    private static void await(CountDownLatch oldServerGone, ContainerNode standby, BackendNode upstream, long deadline) {
         try {
-            if (!archiveEmpty.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new ClusterStartException(standby.name() + ": the WAL archive was not emptied in time");
+            if (!oldServerGone.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new ClusterStartException(standby.name() + ": " + upstream.name() + " was not booted again in time");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ClusterStartException(standby.name() + ": interrupted while the WAL archive was emptied");
+            throw new ClusterStartException(standby.name() + ": interrupted while " + upstream.name() + " was booted again");
         }
     }
 }

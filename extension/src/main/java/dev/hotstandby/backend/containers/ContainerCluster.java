@@ -53,7 +53,7 @@ final class ContainerCluster implements BackendCluster {
         this.shared = new DockerResources(client, id);
         this.containers = new NodeContainers(spec, client, image, template, id, password, shared);
         this.startup = new ClusterStartup(spec, id, shared);
-        this.reboot = new ClusterReboot(spec, id, shared, startup);
+        this.reboot = new ClusterReboot(spec, shared, startup);
         this.teardown = new ClusterTeardown(spec, id, nodes, shared);
     }
 

@@ -42,6 +42,7 @@ final class ContainerNode implements BackendNode {
     private volatile int port;
     private volatile List<String> logsAtRemoval;
     private volatile boolean held;
+    private volatile String archiveDirectory = NodeSettings.ARCHIVE;
     /** The engine's connection; closed whenever the server stops, starts or moves to another host port. */
     private Connection connection;
 
@@ -85,10 +86,15 @@ final class ContainerNode implements BackendNode {
         return NodeSettings.identity(name);
     }
 
-    /** The shared archive volume's mount (archiving = true). */
+    /** In the shared archive volume (archiving = true): its root, or the directory of the last boot again in place. */
     @Override
     public String archiveDirectory() {
-        return NodeSettings.ARCHIVE;
+        return archiveDirectory;
+    }
+
+    /** Where this node's server archives and restores from, once booted again in place ({@link ClusterReboot}). */
+    void archiveInto(String directory) {
+        archiveDirectory = directory;
     }
 
     @Override
@@ -242,26 +248,16 @@ final class ContainerNode implements BackendNode {
     }
 
     /**
-     * For a boot again in place: every server process killed, the data directory a fresh copy of the
-     * template with {@code environment}'s files and rules ({@link NodeContainers#nodeEnvironment}),
-     * in one exec; the server stays held until {@link #startAfterReset}. The container, its network
-     * aliases and mapped port stay.
+     * A boot again in place, in one exec: every server process killed, the data directory a fresh
+     * copy of the template with {@code environment}'s files and rules ({@link NodeContainers#nodeEnvironment}),
+     * the server started; returns the index of the log line from which the output is the new
+     * server's. The container, its network aliases and mapped port stay.
      */
-    void reset(Map<String, String> environment) {
+    int reboot(Map<String, String> environment, long deadline) {
         closeConnection();
         held = true;
-        exec("bash /hotstandby/node.sh reset", environment);
-    }
-
-    /**
-     * Lets node.sh start the server on the data {@link #reset} left ({@code emptyArchiveFirst}: the
-     * shared WAL archive emptied before, in the same exec); returns the index of the log line from
-     * which the output is the new server's.
-     */
-    int startAfterReset(boolean emptyArchiveFirst, long deadline) {
         int from = logSize();
-        closeConnection();
-        exec((emptyArchiveFirst ? "bash /hotstandby/node.sh empty-archive && " : "") + "bash /hotstandby/node.sh release");
+        exec("bash /hotstandby/node.sh reboot", environment);
         held = false;
         return awaitLine(SERVER_STARTING, from, deadline, "its server's start on fresh data");
     }

@@ -21,9 +21,10 @@
 #
 # The backend stops or kills the server with `hold` (below: signal the postmaster, keep the
 # container) and starts it again with `release`. A server that exits unasked ends the container.
-# A boot again in place (a refresh) runs `reset` in every container, then `empty-archive` in one
-# and `release` in each: the server killed, $PGDATA a fresh copy of the template as at the first
-# start, the primary's password set again; the container, its aliases and mapped port stay.
+# A boot again in place (a refresh) runs `reboot` in every container at once: the server killed,
+# $PGDATA a fresh copy of the template as at the first start, a fresh directory of the archive
+# volume, the server started, the primary's password set again; the container, its aliases and
+# mapped port stay.
 set -euo pipefail
 
 : "${PGDATA:?the image must set PGDATA (the official postgres image contract)}"
@@ -71,6 +72,21 @@ server_processes() {
 	echo "${found[*]}"
 }
 
+# Lets the main loop start the held server again, once it waits for that (it would find the hold
+# file gone before and end the container).
+release() {
+	local deadline=$((SECONDS + ${HOTSTANDBY_TIMEOUT:-60}))
+	until [ -e "$WAITING" ]; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "hotstandby: the server did not stop within ${HOTSTANDBY_TIMEOUT:-60} s" >&2
+			exit 1
+		fi
+		sleep 0.005
+	done
+	rm -f "$HOLD"
+	touch "$START"
+}
+
 case "${1:-}" in
 hold)
 	# usage: node.sh hold INT|KILL -- stop (fast shutdown) or crash the server, keep the container
@@ -81,23 +97,15 @@ hold)
 	exit 0
 	;;
 release)
-	deadline=$((SECONDS + ${HOTSTANDBY_TIMEOUT:-60}))
-	until [ -e "$WAITING" ]; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "hotstandby: the server did not stop within ${HOTSTANDBY_TIMEOUT:-60} s" >&2
-			exit 1
-		fi
-		sleep 0.005
-	done
-	rm -f "$HOLD"
-	touch "$START"
+	release
 	exit 0
 	;;
-reset)
-	# usage: HOTSTANDBY_ROLE=... HOTSTANDBY_HBA_RULES=... HOTSTANDBY_RESET_FILE_<n>=... node.sh reset
+reboot)
+	# usage: HOTSTANDBY_ROLE=... HOTSTANDBY_HBA_RULES=... HOTSTANDBY_REBOOT_FILE_<n>=...
+	#        [HOTSTANDBY_ARCHIVE_DIR=...] node.sh reboot
 	# -- every server process killed (the data goes anyway: no shutdown checkpoint to wait for, and
-	# none of them may still hold the shared memory when the next server starts), $PGDATA emptied
-	# and filled as at the first start; the server stays held until `release`
+	# none of them may still run beside the next server), $PGDATA emptied and filled as at the first
+	# start, then the server started
 	touch "$HOLD"
 	while processes=$(server_processes) && [ -n "$processes" ]; do
 		# shellcheck disable=SC2086
@@ -105,16 +113,19 @@ reset)
 		sleep 0.005
 	done
 	find "$PGDATA" -mindepth 1 -delete
-	install_template_copy ${!HOTSTANDBY_RESET_FILE_@}
-	printf '%s' "${HOTSTANDBY_ROLE:-}" > "$FRESH"
-	exit 0
-	;;
-empty-archive)
-	# archiving = true, every server stopped: a later timeline's history file (or a segment of the
-	# cluster that was) would lead the fresh standbys astray, and block the new primary's archiving
-	if [ -d "$ARCHIVE" ]; then
-		find "$ARCHIVE" -mindepth 1 -delete
+	install_template_copy ${!HOTSTANDBY_REBOOT_FILE_@}
+	if [ -n "${HOTSTANDBY_ARCHIVE_DIR:-}" ]; then
+		# archiving = true: the new servers archive into and restore from a directory of their own, so
+		# no container waits for another's; all else goes (a later timeline's history file would
+		# lead the fresh standbys off timeline 1, an old segment block the new primary's archiving).
+		# Each node removes it after killing its own server, so once all have, nothing of an old
+		# server is left; what another's still running server writes meanwhile is that node's to remove.
+		find "$ARCHIVE" -mindepth 1 -maxdepth 1 ! -name "${HOTSTANDBY_ARCHIVE_DIR##*/}" -exec rm -rf {} + 2>/dev/null || :
+		mkdir -p "$HOTSTANDBY_ARCHIVE_DIR"
+		chmod 1777 "$HOTSTANDBY_ARCHIVE_DIR"
 	fi
+	printf '%s' "${HOTSTANDBY_ROLE:-}" > "$FRESH"
+	release
 	exit 0
 	;;
 esac
