@@ -1,5 +1,6 @@
 package dev.hotstandby.backend.containers;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendNode;
@@ -48,7 +49,12 @@ final class ClusterReboot {
         relays.clearForReboot(nodes);
         try {
             startup.startAll(nodes, topology, deadline, node -> {
-                partition.rejoin(node);
+                try {
+                    partition.rejoin(node);
+                } catch (NotFoundException gone) {
+                    throw new ClusterStartException(node + ": its container is gone from Docker, so it cannot be booted"
+                            + " again in place (" + gone.getMessage().trim() + ")", gone);
+                }
                 if (topology.isStandby(node) && !relays.relayed()) {
                     await(oldServerGone.get(topology.upstreamOf(node)), node, topology.upstreamOf(node), deadline);
                 }
