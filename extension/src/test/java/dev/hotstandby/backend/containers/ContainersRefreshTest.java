@@ -28,7 +28,7 @@ import org.testcontainers.containers.ExecInContainerPattern;
 /**
  * What a refresh does to the containers themselves: a boot again in place keeps each node's
  * container and mapped port and empties the WAL archive; a shared cluster one of whose containers
- * is gone is discarded whole when it is taken next.
+ * is gone is discarded whole when it is taken next; a publisher booted again in place still admits its subscribers.
  */
 class ContainersRefreshTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
@@ -67,6 +67,28 @@ class ContainersRefreshTest {
                 assertThat(single(standby, "SELECT to_regclass('after_refresh') IS NOT NULL"
                         + " AND to_regclass('after_promotion') IS NULL")).as(standby.name()).isEqualTo("t");
             }
+        }
+    }
+
+    /** The subscriber network's pg_hba.conf rule was appended to the old data directory; the fresh one needs it too. */
+    @Test
+    void aPublisherBootedAgainInPlaceStillAdmitsItsSubscribersNetwork() throws Exception {
+        try (PostgresCluster publisher = ContainersAvailable.builder().describedAs("publisher").standbys(1).logical(true)
+                .start();
+             PostgresCluster subscriber = ContainersAvailable.builder().describedAs("subscriber").standbys(0).start()) {
+            String table = "CREATE TABLE items (id int PRIMARY KEY)";
+            execute(subscriber.primary(), table);
+            execute(publisher.primary(), table, "INSERT INTO items VALUES (1)", "CREATE PUBLICATION items_pub FOR TABLE items");
+            subscriber.subscribe(publisher, "items_pub", "before_refresh");
+            execute(subscriber.primary(), "DROP SUBSCRIPTION before_refresh", "TRUNCATE items");
+            publisher.kill(publisher.primary());
+            publisher.promote(publisher.standby(0));
+
+            publisher.refresh();
+
+            execute(publisher.primary(), table, "INSERT INTO items VALUES (2)", "CREATE PUBLICATION items_pub FOR TABLE items");
+            subscriber.subscribe(publisher, "items_pub", "after_refresh");
+            assertThat(single(subscriber.primary(), "SELECT string_agg(id::text, ',') FROM items")).isEqualTo("2");
         }
     }
 
