@@ -115,7 +115,7 @@ final class Subscriptions {
 
     private String tableStates(BackendNode subscriber, String subscription) {
         try {
-            return databases.single(subscriber, "SELECT coalesce(string_agg(r.srrelid::regclass || '=' || r.srsubstate, ', '),"
+            return databases.single(subscriber, "SELECT coalesce(string_agg(r.srrelid::regclass || '=' || r.srsubstate::text, ', '),"
                     + " 'no tables') FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
                     + " WHERE s.subname = ?", subscription);
         } catch (SQLException e) {

@@ -13,13 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -48,80 +42,43 @@ final class ClusterStartup {
     void run(List<ContainerNode> nodes, Topology topology, NodeFiles files) {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         List<String> rules = shared.pgHbaRules();
-        Map<BackendNode, CountDownLatch> serving = new HashMap<>();
         for (ContainerNode node : nodes) {
             NodeContainers.stage(node, topology.isPrimary(node), files.filesFor(node), rules);
-            serving.put(node, new CountDownLatch(1));
         }
-        startAllAtOnce(nodes, deadline, node -> {
+        startAll(nodes, topology, deadline, node -> {
+            node.container().start();
+            return 0;
+        });
+    }
+
+    /** How a node's server is set going; returns the index of its log's first line that is that server's. */
+    interface Launch {
+        int launch(ContainerNode node);
+    }
+
+    /**
+     * Launches every node's server at once and returns once each serves as at a first start ({@link
+     * ClusterReboot} launches servers on fresh data in running containers this way too).
+     */
+    void startAll(List<ContainerNode> nodes, Topology topology, long deadline, Launch launch) {
+        Map<BackendNode, CountDownLatch> serving = new HashMap<>();
+        nodes.forEach(node -> serving.put(node, new CountDownLatch(1)));
+        EveryNode.inParallel(nodes, "hotstandby-" + clusterId + "-start", deadline, "started", spec.startTimeout(), node -> {
+            int from = launch.launch(node);
             if (topology.isPrimary(node)) {
-                startPrimary(node, deadline);
+                startPrimary(node, from, deadline);
             } else {
                 BackendNode upstream = topology.upstreamOf(node);
-                startStandby(node, upstream, serving.get(upstream), deadline);
+                startStandby(node, from, upstream, serving.get(upstream), deadline);
             }
             createSlotsFor(node, topology.followersOf(node));
             serving.get(node).countDown();
         });
     }
 
-    private interface Start {
-        void run(ContainerNode node) throws SQLException;
-    }
-
-    /** Every container starts in a thread of its own; the first failure ends the wait. */
-    private void startAllAtOnce(List<ContainerNode> nodes, long deadline, Start start) {
-        ExecutorService pool = Executors.newFixedThreadPool(nodes.size(), runnable -> {
-            Thread thread = new Thread(runnable, "hotstandby-" + clusterId + "-start");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            ExecutorCompletionService<Void> starts = new ExecutorCompletionService<>(pool);
-            for (ContainerNode node : nodes) {
-                starts.submit(() -> {
-                    start.run(node);
-                    return null;
-                });
-            }
-            for (int done = 0; done < nodes.size(); done++) {
-                awaitNext(starts, deadline);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** The next finished start, rethrowing its failure as it was thrown. */
-    private void awaitNext(ExecutorCompletionService<Void> starts, long deadline) {
-        try {
-            // a few seconds past the deadline: each start's own deadline check reports better why
-            Future<Void> next = starts.poll(Math.max(1, deadline - System.nanoTime()) + 5_000_000_000L, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                throw new TimeoutException();
-            }
-            next.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new ClusterStartException(cause.toString(), cause);
-        } catch (TimeoutException e) {
-            throw new ClusterStartException("not every container started within " + spec.startTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClusterStartException("interrupted while the containers started");
-        }
-    }
-
     /** node.sh sets the cluster's password over the socket once the server runs. */
-    private void startPrimary(ContainerNode primary, long deadline) {
-        primary.container().start();
-        primary.awaitLine(PASSWORD_SET, 0, deadline, "its start from the template and setting the cluster's password");
+    private void startPrimary(ContainerNode primary, int from, long deadline) {
+        primary.awaitLine(PASSWORD_SET, from, deadline, "its start from the template and setting the cluster's password");
         primary.awaitConnectable(Waits.remaining(deadline));
     }
 
@@ -131,9 +88,9 @@ final class ClusterStartup {
      * there made), and logins are tried only from then on (each failed one would cost a server
      * process on busy cores).
      */
-    private void startStandby(ContainerNode standby, BackendNode upstream, CountDownLatch upstreamServing, long deadline) {
-        standby.container().start();
-        int ready = standby.awaitLine(READY, 0, deadline, "its start from the template (a cold copy that streams from "
+    private void startStandby(ContainerNode standby, int from, BackendNode upstream, CountDownLatch upstreamServing,
+                              long deadline) {
+        int ready = standby.awaitLine(READY, from, deadline, "its start from the template (a cold copy that streams from "
                 + upstream.name() + ")");
         try {
             if (!upstreamServing.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -26,8 +26,8 @@ import org.testcontainers.utility.DockerImageName;
  * a data directory initialised once by the image's own entrypoint with the repository's configs/
  * and stopped cleanly, so a copy with standby.signal streams from the primary's copy (the same
  * system identifier). Only the node files and the network's pg_hba.conf rules are each node's own.
- * {@link ClusterStartup} boots it, the engine runs everything PostgreSQL does on it, and
- * {@link ClusterTeardown} removes it.
+ * {@link ClusterStartup} boots it, {@link ClusterReboot} boots it again in place for a refresh, the
+ * engine runs everything PostgreSQL does on it, and {@link ClusterTeardown} removes it.
  */
 final class ContainerCluster implements BackendCluster {
     private final ClusterSpec spec;
@@ -37,6 +37,7 @@ final class ContainerCluster implements BackendCluster {
     private final DockerResources shared;
     private final NodeContainers containers;
     private final ClusterStartup startup;
+    private final ClusterReboot reboot;
     private final ClusterTeardown teardown;
     private final List<ContainerNode> nodes = new ArrayList<>();
     private ReplicationRelays relays;
@@ -52,6 +53,7 @@ final class ContainerCluster implements BackendCluster {
         this.shared = new DockerResources(client, id);
         this.containers = new NodeContainers(spec, client, image, template, id, password, shared);
         this.startup = new ClusterStartup(spec, id, shared);
+        this.reboot = new ClusterReboot(spec, shared, startup);
         this.teardown = new ClusterTeardown(spec, id, nodes, shared);
     }
 
@@ -115,6 +117,16 @@ final class ContainerCluster implements BackendCluster {
     public void boot(Topology topology, NodeFiles files) {
         partition = new NetworkPartition(topology, relays);
         startup.run(nodes, topology, files);
+    }
+
+    /**
+     * In the same containers ({@link ClusterReboot}): each keeps its id, aliases and mapped port. The
+     * engine lifted the faults it knows of; a standby still off the replication network joins it here.
+     */
+    @Override
+    public void reboot(Topology topology, NodeFiles files) {
+        nodes.forEach(ContainerNode::closeConnection);
+        reboot.run(nodes, topology, files, partition, relays);
     }
 
     /** Where the image has pg_rewind; asked once, of the primary's container (every node runs the same image). */

@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
+import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 
@@ -26,6 +28,8 @@ import org.testcontainers.containers.output.OutputFrame;
  * the mapped port with the cluster's password, as the tests' do.
  */
 final class ContainerNode implements BackendNode {
+    /** node.sh's line before each start of the server: what follows is that server's output. */
+    private static final Pattern SERVER_STARTING = Pattern.compile("hotstandby: starting the server");
     private final String name;
     private final GenericContainer<?> container;
     private final DockerClient client;
@@ -38,6 +42,7 @@ final class ContainerNode implements BackendNode {
     private volatile int port;
     private volatile List<String> logsAtRemoval;
     private volatile boolean held;
+    private volatile String archiveDirectory = NodeSettings.ARCHIVE;
     /** The engine's connection; closed whenever the server stops, starts or moves to another host port. */
     private Connection connection;
 
@@ -81,10 +86,15 @@ final class ContainerNode implements BackendNode {
         return NodeSettings.identity(name);
     }
 
-    /** The shared archive volume's mount (archiving = true). */
+    /** In the shared archive volume (archiving = true): its root, or the directory of the last boot again in place. */
     @Override
     public String archiveDirectory() {
-        return NodeSettings.ARCHIVE;
+        return archiveDirectory;
+    }
+
+    /** Where this node's server archives and restores from, once booted again in place ({@link ClusterReboot}). */
+    void archiveInto(String directory) {
+        archiveDirectory = directory;
     }
 
     @Override
@@ -238,6 +248,27 @@ final class ContainerNode implements BackendNode {
     }
 
     /**
+     * A boot again in place, in one exec: every server process killed, the data directory a fresh
+     * copy of the template with {@code environment}'s files and rules ({@link NodeContainers#nodeEnvironment}),
+     * the server started; returns the index of the log line from which the output is the new
+     * server's. The container, its network aliases and mapped port stay.
+     */
+    int reboot(Map<String, String> environment, long deadline) {
+        closeConnection();
+        held = true;
+        int from = logSize();
+        exec("bash /hotstandby/node.sh reboot", environment);
+        held = false;
+        return awaitLine(SERVER_STARTING, from, deadline, "its server's start on fresh data");
+    }
+
+    private int logSize() {
+        synchronized (seen) {
+            return seen.size();
+        }
+    }
+
+    /**
      * The server logged that it is ready (or was released); now a real query must work through the
      * mapped port, with the password: the port mapping and pg_hba.conf are only proven this way.
      * Docker may publish another host port when the server comes back, so it is read first.
@@ -250,8 +281,14 @@ final class ContainerNode implements BackendNode {
 
     /** Runs a bash command in the container (as root, with the image's environment); fails on a non-zero status. */
     String exec(String command) {
+        return exec(command, Map.of());
+    }
+
+    /** ... with {@code environment} added to the image's. */
+    String exec(String command, Map<String, String> environment) {
         try {
-            org.testcontainers.containers.Container.ExecResult result = container.execInContainer("bash", "-c", command);
+            org.testcontainers.containers.Container.ExecResult result = container.execInContainer(ExecConfig.builder()
+                    .command(new String[] {"bash", "-c", command}).envVars(environment).build());
             if (result.getExitCode() != 0) {
                 throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
                         + ": " + result.getStderr() + result.getStdout());

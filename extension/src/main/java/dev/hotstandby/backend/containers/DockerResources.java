@@ -119,9 +119,11 @@ final class DockerResources {
         return subnets;
     }
 
-    /** The pg_hba.conf rules every node appends to the template's: its networks, with the password. */
+    /** The pg_hba.conf rules every node appends to the template's: its networks (and subscribers'), with the password. */
     List<String> pgHbaRules() {
-        return NodeSettings.clusterRules(subnets, dockerHostIsRemote());
+        List<String> rules = new ArrayList<>(NodeSettings.clusterRules(subnets, dockerHostIsRemote()));
+        rules.addAll(subscribers.rules());
+        return rules;
     }
 
     /** A Docker daemon elsewhere (tcp:// to another machine) keeps the client's own address in its port mapping. */

@@ -63,6 +63,17 @@ final class NetworkPartition {
         }
     }
 
+    /**
+     * For a boot again in place, which kills every server: the node back on the replication network
+     * if it is off it (a cut the engine did not heal, too), and no cut remembered.
+     */
+    void rejoin(ContainerNode node) {
+        cutAt.remove(node);
+        if (node.replicationAddress() == null) {
+            node.joinReplicationNetwork();
+        }
+    }
+
     private static void stopWalSenders(BackendNode node, String condition) {
         if (node.isServerRunning()) {
             Sql.single(node, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication WHERE " + condition);

@@ -80,13 +80,24 @@ final class NodeContainers {
      * copy of the template at the first start; the primary then sets the cluster's password.
      */
     static void stage(ContainerNode node, boolean primary, Map<String, String> files, List<String> clusterRules) {
-        // in the environment (name, newline, content): each copy into a container would cost an API call before its start
-        GenericContainer<?> container = node.container().withEnv("HOTSTANDBY_ROLE", primary ? "primary" : "standby")
-                .withEnv("HOTSTANDBY_HBA_RULES", String.join("\n", clusterRules));
+        // in the environment: each copy into a container would cost an API call before its start
+        node.container().withEnv(nodeEnvironment("HOTSTANDBY_FILE_", primary, files, clusterRules));
+    }
+
+    /**
+     * What node.sh installs a copy of the template with, as variables: the role, the pg_hba.conf
+     * rules, and each file as {@code <prefix><n>} holding its name, a newline, then its content.
+     */
+    static Map<String, String> nodeEnvironment(String filePrefix, boolean primary, Map<String, String> files,
+                                               List<String> clusterRules) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("HOTSTANDBY_ROLE", primary ? "primary" : "standby");
+        environment.put("HOTSTANDBY_HBA_RULES", String.join("\n", clusterRules));
         int index = 0;
         for (Map.Entry<String, String> file : files.entrySet()) {
-            container.withEnv("HOTSTANDBY_FILE_" + index++, file.getKey() + "\n" + file.getValue());
+            environment.put(filePrefix + index++, file.getKey() + "\n" + file.getValue());
         }
+        return environment;
     }
 
     private Map<String, String> environment() {

@@ -8,9 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every replication link of a container cluster runs through a {@link LinkRelay} of the test JVM,
@@ -27,11 +31,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReplicationRelays implements AutoCloseable {
     /** For the relay benchmark only: links straight to the upstream's address, as before the relays. */
     static final String DIRECT_PROPERTY = "hotstandby.containers.directLinks";
+    /** The longest a new connection waits for its upstream's boot again before it is refused. */
+    private static final Duration REBOOT_HOLD = Duration.ofSeconds(2);
 
     private final InetAddress gateway;
     private final String unavailable;
     private final Map<String, LinkFaults> faults = new ConcurrentHashMap<>();
     private final Map<String, Relayed> relays = new ConcurrentHashMap<>();
+    /** Nodes being booted again in place, whose old server may still run: see {@link #clearForReboot}. */
+    private final Map<ContainerNode, CountDownLatch> rebooting = new ConcurrentHashMap<>();
 
     private record Relayed(ContainerNode standby, ContainerNode upstream, LinkRelay relay) {
     }
@@ -73,7 +81,8 @@ final class ReplicationRelays implements AutoCloseable {
         return new LinkAddress(gateway.getHostAddress(), relayed.relay().port());
     }
 
-    private static InetSocketAddress replicationAddress(ContainerNode upstream) {
+    private InetSocketAddress replicationAddress(ContainerNode upstream) {
+        awaitRebooted(upstream);
         String address = Optional.ofNullable(upstream.replicationAddress()).orElseThrow(() -> new IllegalStateException(
                 upstream.name() + " is off the replication network"));   // refused, as the network would: the standby retries
         return new InetSocketAddress(address, upstream.replicationPort());
@@ -111,6 +120,42 @@ final class ReplicationRelays implements AutoCloseable {
     void resetAround(ContainerNode node) {
         relays.values().stream().filter(link -> link.standby() == node || link.upstream() == node)
                 .forEach(link -> link.relay().reset());
+    }
+
+    /**
+     * For a boot again in place, before it: no link frozen, delayed or capped, no connection left,
+     * and new connections to each of {@code nodes} held until {@link #rebooted} says its old server
+     * is gone (a fresh standby that streamed from it would take another cluster's WAL).
+     */
+    void clearForReboot(List<ContainerNode> nodes) {
+        faults.values().forEach(fault -> {
+            fault.cut(false);
+            fault.delay(Duration.ZERO);
+            fault.limit(0);
+        });
+        nodes.forEach(node -> rebooting.put(node, new CountDownLatch(1)));
+        relays.values().forEach(link -> link.relay().reset());
+    }
+
+    /** The node's old server is gone (or its boot failed): connections to it go through again. */
+    void rebooted(ContainerNode node) {
+        Optional.ofNullable(rebooting.remove(node)).ifPresent(CountDownLatch::countDown);
+    }
+
+    /** Refused after a while, as a server not up yet would refuse it: the standby dials again. */
+    private void awaitRebooted(ContainerNode upstream) {
+        CountDownLatch rebooted = rebooting.get(upstream);
+        if (rebooted == null) {
+            return;
+        }
+        try {
+            if (!rebooted.await(REBOOT_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(upstream.name() + " is still being booted again");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + upstream.name() + " was booted again", e);
+        }
     }
 
     boolean relayed() {

@@ -18,6 +18,7 @@ final class SubscriberNetwork {
     private final DockerClient client;
     private final String clusterId;
     private String networkId;
+    private String subnet;
 
     SubscriberNetwork(DockerClient client, String clusterId) {
         this.client = client;
@@ -33,8 +34,8 @@ final class SubscriberNetwork {
             networkId = client.createNetworkCmd().withName(name()).withInternal(true)
                     .withLabels(Labels.forCluster(clusterId)).exec().getId();
             own.forEach(this::join);
-            String subnet = DockerResources.subnetsOf(client, networkId, name()).get(0);
-            own.forEach(node -> admitSubnet(node, subnet));
+            subnet = DockerResources.subnetsOf(client, networkId, name()).get(0);
+            own.forEach(this::admitSubnet);
         }
         subscribers.forEach(this::join);
         return target.addressOn(networkId);
@@ -47,10 +48,22 @@ final class SubscriberNetwork {
         }
     }
 
+    /**
+     * The pg_hba.conf lines admitting the network's subnet once it exists (none before): a boot again
+     * in place appends them to each fresh copy of the template, as the first boot does the cluster's.
+     */
+    synchronized List<String> rules() {
+        if (subnet == null) {
+            return List.of();
+        }
+        return List.of("", "# hotstandby: servers of other clusters subscribing to this one, on its subscribers network",
+                NodeSettings.hostRule("all", subnet));
+    }
+
     /** Appended to the node's own pg_hba.conf (base backups and rewinds carry it on), then reloaded. */
-    private static void admitSubnet(ContainerNode node, String subnet) {
-        node.exec("printf '%s\\n' '' '# hotstandby: servers of other clusters subscribing to this one, on its subscribers"
-                + " network' '" + NodeSettings.hostRule("all", subnet) + "' >> \"$PGDATA/pg_hba.conf\"");
+    private void admitSubnet(ContainerNode node) {
+        String quoted = rules().stream().map(line -> "'" + line + "'").collect(java.util.stream.Collectors.joining(" "));
+        node.exec("printf '%s\\n' " + quoted + " >> \"$PGDATA/pg_hba.conf\"");
         if (node.isServerRunning()) {
             try {
                 node.query("SELECT pg_reload_conf()");
