@@ -1,4 +1,37 @@
-# Shared by .ci/containers.sh and .ci/vagrant.sh (sourced, not run).
+# Shared by .ci/run, .ci/containers.sh and .ci/vagrant.sh (sourced, not run).
+
+# step NAME COMMAND...: runs the command under a heading, then prints how long it took (and the run so far).
+step() {
+  local name=$1 started=$SECONDS
+  shift
+  echo "== $name"
+  "$@"
+  echo "-- $((SECONDS - started)) s: $name (the run so far: $(( (SECONDS - ${ci_started:-0}) / 60 )) min)"
+}
+
+# side_by_side "COMMAND" "COMMAND"...: runs them at once, each into a log printed whole when all are done;
+# fails if any failed.
+side_by_side() {
+  local logs pids=() status=0 i
+  logs=$(mktemp -d /tmp/hotstandby-ci-side.XXXXXX)
+  i=0
+  for command in "$@"; do
+    bash -c "$command" >"$logs/$i.log" 2>&1 &
+    pids+=($!)
+    i=$((i + 1))
+  done
+  i=0
+  for command in "$@"; do
+    if ! wait "${pids[$i]}"; then
+      status=1
+    fi
+    echo "---- $command"
+    cat "$logs/$i.log"
+    i=$((i + 1))
+  done
+  rm -rf "$logs"
+  return "$status"
+}
 
 # Starts dockerd unless Docker answers; waits until it does, at most $DOCKERD_DEADLINE seconds.
 start_dockerd() {
