@@ -2,11 +2,12 @@
 
 # step NAME COMMAND...: runs the command under a heading, then prints how long it took (and the run so far).
 step() {
-  local name=$1 started=$SECONDS
+  local name=$1 started=$SECONDS status=0
   shift
   echo "== $name"
-  "$@"
-  echo "-- $((SECONDS - started)) s: $name (the run so far: $(( (SECONDS - ${ci_started:-0}) / 60 )) min)"
+  "$@" || status=$?
+  echo "-- $((SECONDS - started)) s: $name (the run so far: $(( (SECONDS - ${ci_started:-0}) / 60 )) min)$( [ "$status" = 0 ] || echo ", FAILED with status $status")"
+  return "$status"
 }
 
 # side_by_side "COMMAND" "COMMAND"...: runs them at once, each into a log printed whole when all are done;
