@@ -16,10 +16,12 @@ public final class ReusedClusters {
     /** A cluster of this configuration that an earlier run kept, attached and refreshed; empty when none is usable. */
     public static Optional<RunningCluster> take(ClusterSpec spec, ClusterBackend backend) {
         String key = ReuseRegistry.key(spec);
+        StartupTrace.mark("reuse key made");
         for (ReuseEntry entry : ReuseRegistry.entries(key)) {
             if (!entry.tryLease()) {
                 continue;
             }
+            StartupTrace.mark("reused cluster leased");
             RunningCluster attached = null;
             try {
                 if (!key.equals(entry.record().getProperty("key"))) {

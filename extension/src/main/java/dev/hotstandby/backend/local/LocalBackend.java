@@ -79,6 +79,7 @@ public final class LocalBackend implements ClusterBackend {
         PostgresBinaries binaries = new BinariesResolver(workspace).resolve(spec);
         Template template = new TemplateCache(workspace).obtain(binaries, new PortReservations(workspace.ports()),
                 spec.settings().recordedInControlFile());
+        StartupTrace.mark("binaries and template found");
         return LocalCluster.attach(spec, binaries, template, workspace, new PortReservations(workspace.ports()), entry)
                 .map(cluster -> EngineCluster.attach(cluster, entry));
     }
