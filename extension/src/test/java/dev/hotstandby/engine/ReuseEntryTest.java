@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,19 @@ class ReuseEntryTest {
         }
         assertThat(lockHolders(directory.resolve("lock"))).as("released").isEmpty();
         assertThat(new ReuseEntry(directory).tryLease()).as("free again").isTrue();
+    }
+
+    @Test
+    void theWatchdogTearsDownAnEntryNobodyHoldsOnceIdleAndTheLastOneTakesItsConfigurationsDirectory() throws Exception {
+        Path configuration = Files.createDirectory(registry.resolve("configuration"));
+        ReuseEntry entry = new ReuseEntry(Files.createDirectory(configuration.resolve("entry")));
+        entry.writeTeardown("touch \"$1\"/../../torn-down\n");
+        assertThat(entry.tryLease()).isTrue();
+        entry.startWatchdog(Duration.ofSeconds(1));
+        entry.release();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(configuration));
+        assertThat(registry.resolve("torn-down")).as("its teardown ran").exists();
     }
 
     /** The pids with a POSIX lock on {@code file}: /proc/locks names the file by device and inode ("... 4711 00:2c:123 0 EOF"). */
