@@ -16,6 +16,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One cluster kept for reuse: its directory in the {@link ReuseRegistry}, which holds
@@ -33,12 +35,19 @@ public final class ReuseEntry {
     private static final String LOCK = "lock";
     private static final String HOLDER = "holder-";
 
+    /**
+     * The entries this JVM holds, never opened a second time: a process loses its POSIX record lock
+     * on a file when it closes any channel of that file, so a second look would hand the entry to
+     * another JVM while it is in use.
+     */
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+
     private final Path directory;
     private FileChannel lockChannel;
     private Path holder;
 
     ReuseEntry(Path directory) {
-        this.directory = directory;
+        this.directory = directory.toAbsolutePath().normalize();
     }
 
     public Path directory() {
@@ -55,6 +64,9 @@ public final class ReuseEntry {
      * JVM (or thread of this one) has it, or when the watchdog is taking the entry away just now.
      */
     synchronized boolean tryLease() {
+        if (!HELD_HERE.add(directory)) {
+            return false;
+        }
         try {
             FileChannel channel = FileChannel.open(directory.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
@@ -65,10 +77,12 @@ public final class ReuseEntry {
             }
             if (lock == null) {
                 channel.close();
+                HELD_HERE.remove(directory);
                 return false;
             }
             lockChannel = channel;
         } catch (IOException goneOrRenamed) {
+            HELD_HERE.remove(directory);
             return false;
         }
         // created only while the entry is at its path: the watchdog renames it before it checks the holders
@@ -109,6 +123,7 @@ public final class ReuseEntry {
                 // the lock goes with the channel either way
             }
             lockChannel = null;
+            HELD_HERE.remove(directory);
         }
     }
 

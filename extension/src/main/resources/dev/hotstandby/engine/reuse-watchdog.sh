@@ -4,7 +4,8 @@
 # that start time, the 22nd field of /proc/<pid>/stat), nothing; once nobody has for $2 seconds (the
 # time of idle-since), the entry is renamed away (no JVM can take it from then on), the holders are
 # checked once more (a JVM that took it just before the rename), and its teardown.sh stops and removes
-# the cluster (servers, directories, containers, networks, machines). Ends when the entry is gone.
+# the cluster (servers, directories, containers, networks, machines), and the configuration's
+# directory when it was the last (a JVM making an entry there makes it again). Ends when the entry is gone.
 #   $1 the entry's directory, $2 the idle time in seconds, $3 how often to look
 trap '' INT TERM HUP
 entry="$1"; idle="$2"; every="$3"
@@ -35,5 +36,6 @@ while sleep "$every"; do
   fi
   sh "$entry.removing/teardown.sh" "$entry.removing" >/dev/null 2>&1
   rm -rf "$entry.removing"
+  rmdir "${entry%/*}" 2>/dev/null
   exit 0
 done

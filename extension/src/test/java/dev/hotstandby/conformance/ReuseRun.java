@@ -3,6 +3,7 @@ package dev.hotstandby.conformance;
 import dev.hotstandby.PostgresCluster;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,8 @@ public final class ReuseRun {
         }
     }
 
-    private static List<String> markers(Statement statement) throws Exception {
+    /** The marker tables of the session's database (also for the reliability programs' runs). */
+    public static List<String> markers(Statement statement) throws SQLException {
         List<String> markers = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery("SELECT relname FROM pg_class WHERE relname LIKE 'marker_%' ORDER BY 1")) {
             while (rows.next()) {
