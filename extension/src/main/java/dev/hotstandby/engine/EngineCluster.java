@@ -84,7 +84,7 @@ public final class EngineCluster implements RunningCluster {
     }
 
     /**
-     * The engine over a cluster an earlier run kept in {@code entry} ({@link #reuseRecord} wrote its
+     * The engine over a cluster an earlier run kept in {@code entry} ({@link #writeReuseRecord} wrote its
      * record), its servers running or not: the copies and the declared fingerprint as that run took
      * them, every standby pointed at its upstream again (the relays of the former JVM are gone).
      * Nothing is checked yet: the caller refreshes it, which does.
