@@ -1,7 +1,10 @@
 package dev.hotstandby.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.hotstandby.Backend;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -22,13 +26,19 @@ import org.junit.jupiter.api.Test;
  * backend: a run takes the cluster an earlier run kept, attached and refreshed (the same servers, none
  * of the earlier run's markers, the declared fingerprint); a run killed with kill -9 while it holds
  * the cluster loses its lease at once; a cluster nobody uses for {@code hotstandby.reuse.idle} is
- * removed by its watchdog, with no JVM of ours running, and the next run gets a new one.
+ * removed by its watchdog, with no JVM of ours running, and the next run gets a new one. A backend
+ * that keeps no cluster for the next run says so in every run's log, and each run starts its own.
  */
 class ReuseAcrossRunsTest {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+    /** Where reuse works; on machines a run's clusters stop with its JVM (README "Shared clusters and reuse"). */
+    private static final Set<Backend> KEEPING = Set.of(Backend.LOCAL, Backend.CONTAINERS);
+    private static final Backend BACKEND =
+            Backend.valueOf(System.getProperty("hotstandby.backend", "local").trim().toUpperCase(Locale.ROOT));
 
     @Test
     void aLaterRunTakesTheClusterAnEarlierRunKeptRefreshed() throws Exception {
+        assumeTrue(KEEPING.contains(BACKEND), "Backend." + BACKEND + " keeps no cluster for the next run");
         String database = uniqueDatabase();
         Map<String, String> first = run(database, "mark", "PT10M");
         Map<String, String> second = run(database, "mark", "PT10M");
@@ -48,6 +58,7 @@ class ReuseAcrossRunsTest {
 
     @Test
     void aKilledRunLosesItsLeaseAndAnIdleClusterIsRemovedByItsWatchdog() throws Exception {
+        assumeTrue(KEEPING.contains(BACKEND), "Backend." + BACKEND + " keeps no cluster for the next run");
         String database = uniqueDatabase();
         Map<String, String> killed;
         Process holder = start(database, "hold", "PT3S");
@@ -66,6 +77,22 @@ class ReuseAcrossRunsTest {
         Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(run(database, "stop", "PT3S").get("server-start")).as("a new cluster once the kept one is removed")
                         .isNotEqualTo(killed.get("server-start")));
+    }
+
+    @Test
+    void aBackendThatKeepsNoClusterSaysSoAndEveryRunStartsItsOwn() throws Exception {
+        assumeFalse(KEEPING.contains(BACKEND), "Backend." + BACKEND + " keeps clusters for the next run");
+        String database = uniqueDatabase();
+        Map<String, String> first = run(database, "mark", "PT10M");
+        Map<String, String> second = run(database, "look", "PT10M");
+
+        for (Map<String, String> run : List.of(first, second)) {
+            assertThat(run.get("output")).as("the run says why its cluster is not kept")
+                    .contains("hotstandby.reuse is on, but Backend." + BACKEND + " keeps no cluster for the next run", "stop when the JVM ends");
+        }
+        assertThat(second.get("server-start")).as("a cluster of its own").isNotEqualTo(first.get("server-start"));
+        assertThat(second.get("markers")).as("none of the first run's markers").isEqualTo("[]");
+        assertThat(second.get("fingerprint")).as("the declared state").isEqualTo(first.get("fingerprint"));
     }
 
     private static String uniqueDatabase() {
@@ -113,6 +140,7 @@ class ReuseAcrossRunsTest {
                 printed.put("stopped", line.substring("stopped ".length()));
             }
             if (line.equals(last)) {
+                printed.put("output", output.toString());
                 for (String key : List.of("server-start", "markers", "fingerprint")) {
                     assertThat(printed.get(key)).as(key + " in the run's output:\n" + output).isNotNull();
                 }
