@@ -164,12 +164,20 @@ class ContainersRefreshTest {
         Map<String, String> ids = new LinkedHashMap<>();
         for (PostgresNode node : cluster.nodes()) {
             List<String> publishing = ours.stream().filter(container -> Arrays.stream(container.getPorts())
-                    .anyMatch(port -> port.getPublicPort() != null && port.getPublicPort() == node.port()))
+                    .anyMatch(port -> port.getPublicPort() != null && port.getPublicPort() == node.port() && isIpv4(port)))
                     .map(Container::getId).toList();
             assertThat(publishing).as("the container publishing " + node.name() + "'s port").hasSize(1);
             ids.put(node.name(), publishing.get(0));
         }
         return ids;
+    }
+
+    /**
+     * Docker picks a container's IPv4 and IPv6 host ports independently, so another container may
+     * publish this node's port number on IPv6; the node's address is the IPv4 one.
+     */
+    private static boolean isIpv4(com.github.dockerjava.api.model.ContainerPort port) {
+        return port.getIp() == null || !port.getIp().contains(":");
     }
 
     private static Map<String, String> labelsOf(String containerId) {
