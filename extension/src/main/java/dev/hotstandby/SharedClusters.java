@@ -7,7 +7,9 @@ import dev.hotstandby.engine.ReuseOptions;
 import dev.hotstandby.engine.ReusedClusters;
 import dev.hotstandby.engine.RunningCluster;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,17 +20,60 @@ import java.util.concurrent.ConcurrentHashMap;
  * in parallel), and hands it back on close. A refresh that fails discards the cluster, with a warning
  * saying why, and the user gets another. The pool's clusters stop when the JVM ends, or, with
  * {@code hotstandby.reuse}, are kept for the next run ({@link ReusedClusters}), which takes them first.
+ * A backend keeps at most {@link #IDLE_LIMIT} idle clusters, all configurations together: a suite of
+ * many configurations would otherwise hold every cluster it ever started until the JVM ends.
  */
 final class SharedClusters {
     /** What the pools are keyed by: the spec with a neutral owner. */
     private static final String ANYONE = "a shared cluster";
     private static final Map<ClusterSpec, Pool> POOLS = new ConcurrentHashMap<>();
+    /**
+     * Idle clusters a backend keeps; beyond it, the one handed back longest ago stops. Machines are
+     * the scarce ones: each Vagrant cluster holds one of eight private networks and its machines.
+     */
+    static final Map<Backend, Integer> IDLE_LIMIT = Map.of(Backend.LOCAL, 8, Backend.CONTAINERS, 4,
+            Backend.VAGRANT, 2, Backend.SSH, 2);
+    /** Every idle cluster, the one handed back longest ago first. */
+    private static final Deque<PostgresCluster> IDLE_ORDER = new ArrayDeque<>();
 
     private SharedClusters() {
     }
 
     static PostgresCluster take(ClusterSpec spec) {
         return POOLS.computeIfAbsent(spec.withOwner(ANYONE), key -> new Pool()).take(spec);
+    }
+
+    /** {@code cluster} is idle now: the oldest idle clusters of its backend beyond its limit stop. */
+    private static void handedBack(PostgresCluster cluster) {
+        Backend backend = cluster.spec().backend();
+        List<PostgresCluster> beyondLimit = new ArrayList<>();
+        synchronized (IDLE_ORDER) {
+            IDLE_ORDER.remove(cluster);
+            IDLE_ORDER.addLast(cluster);
+            long excess = IDLE_ORDER.stream().filter(idle -> idle.spec().backend() == backend).count()
+                    - IDLE_LIMIT.get(backend);
+            for (PostgresCluster idle : IDLE_ORDER) {
+                if (beyondLimit.size() >= excess) {
+                    break;
+                }
+                if (idle.spec().backend() == backend) {
+                    beyondLimit.add(idle);
+                }
+            }
+            IDLE_ORDER.removeAll(beyondLimit);
+        }
+        for (PostgresCluster oldest : beyondLimit) {
+            // unless a user took it meanwhile
+            if (POOLS.values().stream().anyMatch(pool -> pool.removeIfFree(oldest))) {
+                oldest.stop();
+            }
+        }
+    }
+
+    private static void taken(PostgresCluster cluster) {
+        synchronized (IDLE_ORDER) {
+            IDLE_ORDER.remove(cluster);
+        }
     }
 
     /** Stops every shared cluster no user holds now; returns how many. */
@@ -88,12 +133,26 @@ final class SharedClusters {
             return PostgresCluster.startShared(spec, this);
         }
 
-        private synchronized PostgresCluster next() {
-            return free.pollFirst();
+        private PostgresCluster next() {
+            PostgresCluster next;
+            synchronized (this) {
+                next = free.pollFirst();
+            }
+            if (next != null) {
+                taken(next);
+            }
+            return next;
         }
 
-        synchronized void release(PostgresCluster cluster) {
-            free.addFirst(cluster);
+        void release(PostgresCluster cluster) {
+            synchronized (this) {
+                free.addFirst(cluster);
+            }
+            handedBack(cluster);
+        }
+
+        private synchronized boolean removeIfFree(PostgresCluster cluster) {
+            return free.remove(cluster);
         }
     }
 }

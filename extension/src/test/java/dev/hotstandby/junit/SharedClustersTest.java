@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * {@code @PostgresStandbyCluster(shared = true)} through the Jupiter engine: classes with equal
  * annotations take one cluster in turn, refreshed between them; parallel classes get one each; a
  * class with a failed test keeps its evidence and takes its cluster out of the pool; a refresh that
- * cannot bring a node back gives the next class a fresh cluster.
+ * cannot bring a node back gives the next class a fresh cluster; beyond its backend's limit of idle
+ * clusters, the one handed back longest ago stops.
  */
 class SharedClustersTest {
     private static final Map<String, String> PARALLEL = Map.of(
@@ -121,6 +122,35 @@ class SharedClustersTest {
             Seen seen = new Seen(testClass, primary.port(), start, markers, cluster.fingerprint());
             SEEN.add(seen);
             return seen;
+        }
+    }
+
+    @Test
+    void beyondTheLimitOfIdleClustersTheOneHandedBackLongestAgoStops() throws Exception {
+        PostgresCluster.stopIdleSharedClusters();
+        List<PostgresCluster> handedBack = new java.util.ArrayList<>();
+        for (int configuration = 0; configuration <= 8; configuration++) {   // the local backend keeps 8 idle
+            try (PostgresCluster cluster = PostgresCluster.builder().describedAs("IdleLimit").standbys(1)
+                    .database("idle_limit_" + configuration).shared(true).start()) {
+                handedBack.add(cluster);
+            }
+        }
+        assertThat(answers(handedBack.get(0))).as("the one handed back first stopped").isEqualTo("08001");
+        for (PostgresCluster kept : handedBack.subList(1, handedBack.size())) {
+            assertThat(answers(kept)).as("an idle cluster within the limit still runs").isEqualTo("answers");
+        }
+        assertThat(PostgresCluster.stopIdleSharedClusters()).isEqualTo(8);
+    }
+
+    /** "answers" when the cluster's primary answers a query through its JDBC URL, else the SQLState. */
+    private static String answers(PostgresCluster cluster) {
+        try (Connection connection = java.sql.DriverManager.getConnection(cluster.primary().jdbcUrl(),
+                cluster.primary().username(), cluster.primary().password());
+             Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return "answers";
+        } catch (SQLException refused) {
+            return refused.getSQLState();
         }
     }
 
