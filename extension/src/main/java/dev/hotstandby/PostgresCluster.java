@@ -106,6 +106,10 @@ public final class PostgresCluster implements AutoCloseable {
         return pool != null;
     }
 
+    boolean keptForNextRun() {
+        return running.keptForNextRun();
+    }
+
     public ClusterSpec spec() {
         return spec;
     }

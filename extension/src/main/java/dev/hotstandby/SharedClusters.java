@@ -78,12 +78,26 @@ final class SharedClusters {
 
     /** Stops every shared cluster no user holds now; returns how many. */
     static int stopIdle() {
+        return stopIdle(false);
+    }
+
+    /**
+     * Stops every shared cluster no user holds now, but with {@code sparingKept} those kept for the
+     * next run (the end of the JVM detaches them); returns how many it stopped.
+     */
+    static int stopIdle(boolean sparingKept) {
         int stopped = 0;
         for (Pool pool : POOLS.values()) {
+            List<PostgresCluster> kept = new ArrayList<>();
             for (PostgresCluster idle = pool.next(); idle != null; idle = pool.next()) {
-                idle.stop();
-                stopped++;
+                if (sparingKept && idle.keptForNextRun()) {
+                    kept.add(idle);
+                } else {
+                    idle.stop();
+                    stopped++;
+                }
             }
+            kept.forEach(pool::release);
         }
         return stopped;
     }

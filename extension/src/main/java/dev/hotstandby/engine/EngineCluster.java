@@ -152,6 +152,11 @@ public final class EngineCluster implements RunningCluster {
         }
     }
 
+    @Override
+    public boolean keptForNextRun() {
+        return lifetime.reuse().isPresent();
+    }
+
     /** Closed at the end of the JVM: detached when kept for reuse, else stopped and removed. */
     void closeAtJvmEnd() {
         if (lifetime.reuse().isPresent() && pristine.taken()) {

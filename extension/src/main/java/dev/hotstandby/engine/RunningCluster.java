@@ -13,6 +13,11 @@ public interface RunningCluster {
     /** Copies of the databases as they are now and the declared fingerprint, so later refreshes are cheap. Idempotent. */
     void prepareRefresh();
 
+    /** Whether the end of the JVM keeps it for the next run ({@code hotstandby.reuse}) instead of stopping it. */
+    default boolean keptForNextRun() {
+        return false;
+    }
+
     /** Back to the declared state; see {@link EngineCluster#refresh()}. */
     RefreshKind refresh();
 
