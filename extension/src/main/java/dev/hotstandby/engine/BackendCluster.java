@@ -116,6 +116,14 @@ public interface BackendCluster {
     }
 
     /**
+     * For a cluster attached after an earlier run ({@link EngineCluster#attach}), before the engine
+     * points the standbys at their upstreams: the topology it drives the cluster by, which a boot
+     * or a boot again in place would have given.
+     */
+    default void attached(Topology topology) {
+    }
+
+    /**
      * The end of this JVM for a cluster kept for reuse: what lives in the JVM (sessions, relays, SSH
      * connections, port reservations) is closed, the servers keep running for the next run.
      */

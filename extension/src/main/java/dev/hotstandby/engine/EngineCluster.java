@@ -98,6 +98,7 @@ public final class EngineCluster implements RunningCluster {
         cluster.topologyUnknown = !"declared".equals(record.getProperty(RECORD_TOPOLOGY));
         cluster.files.slotsExist();
         OpenClusters.add(cluster);
+        backend.attached(cluster.topology);
         for (BackendNode standby : cluster.topology.standbys()) {
             if (standby.isServerRunning()) {
                 cluster.files.pointAt(standby, cluster.topology.upstreamOf(standby));

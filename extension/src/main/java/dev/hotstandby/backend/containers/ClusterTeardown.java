@@ -52,7 +52,7 @@ final class ClusterTeardown {
         for (ContainerNode node : nodes) {
             Thread removal = new Thread(() -> {
                 try {
-                    node.container().stop();
+                    node.removeContainer();
                 } catch (RuntimeException e) {
                     synchronized (problems) {
                         problems.add(node.name() + ": " + e.getMessage());

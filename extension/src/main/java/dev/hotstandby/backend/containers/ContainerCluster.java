@@ -6,7 +6,10 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Endpoint;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.hotstandby.engine.Lifetime;
 import dev.hotstandby.engine.LinkAddress;
+import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.Passwords;
@@ -33,7 +36,7 @@ final class ContainerCluster implements BackendCluster {
     private final ClusterSpec spec;
     private final PostgresImage image;
     private final String id;
-    private final String password = Passwords.generate();
+    private final String password;
     private final DockerResources shared;
     private final NodeContainers containers;
     private final ClusterStartup startup;
@@ -45,13 +48,20 @@ final class ContainerCluster implements BackendCluster {
     private Boolean canRewind;
     private boolean closed;
 
-    private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template) {
+    /**
+     * {@code template} null for a cluster attached after an earlier run: it defines no container;
+     * {@code reuse} null for a cluster that lives with its JVM.
+     */
+    private ContainerCluster(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template, String id,
+                             String password, ReuseEntry reuse) {
         this.spec = spec;
         this.image = image;
-        // eight characters naming the cluster's network, containers and volume
-        this.id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
-        this.shared = new DockerResources(client, id);
-        this.containers = new NodeContainers(spec, client, image, template, id, password, shared);
+        this.id = id;
+        this.password = password;
+        java.nio.file.Path entry = reuse == null ? null : reuse.directory();
+        this.shared = new DockerResources(client, id, entry);
+        this.containers = template == null ? null
+                : new NodeContainers(spec, client, image, template, id, password, shared, entry);
         this.startup = new ClusterStartup(spec, id, shared);
         this.reboot = new ClusterReboot(spec, shared, startup);
         this.teardown = new ClusterTeardown(spec, id, nodes, shared);
@@ -59,11 +69,20 @@ final class ContainerCluster implements BackendCluster {
 
     /**
      * The networks (and archive volume) and every node's container defined, none started; the engine
-     * boots it. Throws having removed what it had created.
+     * boots it. Kept for reuse, all of it carries the entry's label and lives on after this JVM, and
+     * the entry's teardown removes it. Throws having removed what it had created.
      */
-    static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template) {
-        ContainerCluster cluster = new ContainerCluster(spec, client, image, template);
+    static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template,
+                                   Lifetime lifetime) {
+        // eight characters naming the cluster's network, containers and volume
+        String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        ReuseEntry reuse = lifetime.reuse().orElse(null);
+        ContainerCluster cluster = new ContainerCluster(spec, client, image, template, id, Passwords.generate(), reuse);
         try {
+            if (reuse != null) {
+                // first: whatever fails from here on, the entry's removal removes what was made
+                reuse.writeTeardown(KeptClusterTeardown.script(id, reuse.directory()));
+            }
             cluster.shared.createNetworks();
             cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());
             if (spec.replication().archiving()) {
@@ -79,6 +98,101 @@ final class ContainerCluster implements BackendCluster {
             throw new ClusterStartException(spec.owner() + ": the cluster did not start" + cluster.where() + ": "
                     + failure.getMessage() + "\n(every container, network and volume it had was removed)", failure);
         }
+    }
+
+    private static final String RECORD_CLUSTER = "cluster";
+    private static final String RECORD_PASSWORD = "password";
+    private static final String RECORD_CONTAINER = "container.";
+    private static final String RECORD_PORT = "port.";
+
+    /**
+     * The cluster an earlier run kept in {@code entry}: its networks found by name, each node's
+     * container by the id recorded, running, with its labels; replication relays of this JVM on the
+     * replication network's gateway (the engine points every standby at them). Empty when any of it
+     * is gone.
+     */
+    static Optional<ContainerCluster> attach(ClusterSpec spec, DockerClient client, PostgresImage image, ReuseEntry entry) {
+        java.util.Properties record = entry.record();
+        String id = record.getProperty("backend." + RECORD_CLUSTER, "");
+        String password = record.getProperty("backend." + RECORD_PASSWORD, "");
+        if (id.isEmpty() || password.isEmpty()) {
+            return Optional.empty();
+        }
+        ContainerCluster cluster = new ContainerCluster(spec, client, image, null, id, password, entry);
+        if (!cluster.shared.findKept()) {
+            return Optional.empty();
+        }
+        try {
+            List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
+            for (int i = 0; i < spec.standbys(); i++) {
+                names.add(ClusterSpec.standbyName(i));
+            }
+            for (String name : names) {
+                Optional<InspectContainerResponse> kept = keptContainer(client, record.getProperty("backend."
+                        + RECORD_CONTAINER + name, ""), id, name);
+                if (kept.isEmpty()) {
+                    cluster.nodes.forEach(ContainerNode::detach);
+                    return Optional.empty();
+                }
+                cluster.nodes.add(ContainerNode.attached(name, kept.get(), client, cluster.shared.replicationNetwork(),
+                        password));
+            }
+        } catch (RuntimeException | Error failure) {
+            cluster.nodes.forEach(ContainerNode::detach);
+            throw failure;
+        }
+        cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());
+        return Optional.of(cluster);
+    }
+
+    /** The container by its recorded id, if it runs and its labels name the cluster and node. */
+    private static Optional<InspectContainerResponse> keptContainer(DockerClient client, String containerId, String clusterId,
+                                                                    String name) {
+        if (containerId.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            InspectContainerResponse kept = client.inspectContainerCmd(containerId).exec();
+            java.util.Map<String, String> labels = kept.getConfig().getLabels();
+            boolean running = kept.getState() != null && Boolean.TRUE.equals(kept.getState().getRunning());
+            boolean ours = labels != null && clusterId.equals(labels.get(Labels.CLUSTER)) && name.equals(labels.get(Labels.NODE));
+            return running && ours ? Optional.of(kept) : Optional.empty();
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /** The cluster's id and password, and each node's container and the host port Docker publishes its server on. */
+    @Override
+    public java.util.Map<String, String> reuseRecord() {
+        java.util.Map<String, String> record = new java.util.LinkedHashMap<>();
+        record.put(RECORD_CLUSTER, id);
+        record.put(RECORD_PASSWORD, password);
+        for (ContainerNode node : nodes) {
+            record.put(RECORD_CONTAINER + node.name(), node.containerId());
+            record.put(RECORD_PORT + node.name(), String.valueOf(node.port()));
+        }
+        return record;
+    }
+
+    /**
+     * The containers, networks and volume run on for the next run; what lives in this JVM ends:
+     * the engine's sessions, the following of the containers' output, and the replication relays
+     * (the standbys' WAL receivers retry until a later run points them at relays of its own).
+     */
+    @Override
+    public synchronized void detach() {
+        closed = true;
+        nodes.forEach(ContainerNode::detach);
+        if (relays != null) {
+            relays.close();
+        }
+    }
+
+    /** After an attach: cuts and heals need the engine's topology, which a boot would have given. */
+    @Override
+    public void attached(Topology topology) {
+        partition = new NetworkPartition(topology, relays);
     }
 
     @Override

@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ExecConfig;
+import org.testcontainers.containers.ExecInContainerPattern;
+import org.testcontainers.containers.output.FrameConsumerResultCallback;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 
@@ -31,7 +34,12 @@ final class ContainerNode implements BackendNode {
     /** node.sh's line before each start of the server: what follows is that server's output. */
     private static final Pattern SERVER_STARTING = Pattern.compile("hotstandby: starting the server");
     private final String name;
+    /** Null for a container an earlier run kept ({@link #attached}): Testcontainers did not start it here. */
     private final GenericContainer<?> container;
+    /** What Docker said of a kept container when this JVM attached to it; null for one started here. */
+    private final InspectContainerResponse kept;
+    /** The kept container's output, followed from the moment of attaching. */
+    private volatile java.io.Closeable following;
     private final DockerClient client;
     /** The id of the cluster's replication network, which {@link #leaveReplicationNetwork} leaves. */
     private final String replicationNetwork;
@@ -51,10 +59,61 @@ final class ContainerNode implements BackendNode {
         this.replicationNetwork = replicationNetwork;
         this.password = password;
         this.container = container;
+        this.kept = null;
         this.client = client;
         container.withLogConsumer(this::accept);
     }
 
+    private ContainerNode(String name, InspectContainerResponse kept, DockerClient client, String replicationNetwork,
+                          String password) {
+        this.name = name;
+        this.replicationNetwork = replicationNetwork;
+        this.password = password;
+        this.container = null;
+        this.kept = kept;
+        this.client = client;
+    }
+
+    /**
+     * The node in a running container that an earlier run kept for reuse: its output followed from
+     * now on (what it logged before is not this JVM's to wait for), its server held or not as that
+     * run left it, its address read.
+     */
+    static ContainerNode attached(String name, InspectContainerResponse kept, DockerClient client, String replicationNetwork,
+                                  String password) {
+        ContainerNode node = new ContainerNode(name, kept, client, replicationNetwork, password);
+        FrameConsumerResultCallback output = new FrameConsumerResultCallback();
+        output.addConsumer(OutputFrame.OutputType.STDOUT, node::accept);
+        output.addConsumer(OutputFrame.OutputType.STDERR, node::accept);
+        node.following = client.logContainerCmd(kept.getId()).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .withTail(0).exec(output);
+        node.held = !node.exec("test -e /tmp/hotstandby-hold && echo held || true").isBlank();
+        node.refreshAddress();
+        return node;
+    }
+
+    /** The end of this JVM for a node kept for reuse: its session and the following of its output end, the container runs on. */
+    void detach() {
+        closeConnection();
+        java.io.Closeable output = following;
+        if (output != null) {
+            try {
+                output.close();
+            } catch (java.io.IOException ignored) {
+                // the stream ends with the JVM anyway
+            }
+        }
+    }
+
+    /** Stops and removes the container, with its anonymous volumes. */
+    void removeContainer() {
+        if (container != null) {
+            container.stop();
+            return;
+        }
+        detach();
+        client.removeContainerCmd(containerId()).withForce(true).withRemoveVolumes(true).exec();
+    }
     @Override
     public String name() {
         return name;
@@ -156,7 +215,7 @@ final class ContainerNode implements BackendNode {
     }
 
     String containerId() {
-        return container.getContainerId();
+        return container != null ? container.getContainerId() : kept.getId();
     }
 
     private void accept(OutputFrame frame) {
@@ -287,8 +346,9 @@ final class ContainerNode implements BackendNode {
     /** ... with {@code environment} added to the image's. */
     String exec(String command, Map<String, String> environment) {
         try {
-            org.testcontainers.containers.Container.ExecResult result = container.execInContainer(ExecConfig.builder()
-                    .command(new String[] {"bash", "-c", command}).envVars(environment).build());
+            ExecConfig exec = ExecConfig.builder().command(new String[] {"bash", "-c", command}).envVars(environment).build();
+            org.testcontainers.containers.Container.ExecResult result = container != null ? container.execInContainer(exec)
+                    : ExecInContainerPattern.execInContainer(client, kept, exec);
             if (result.getExitCode() != 0) {
                 throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
                         + ": " + result.getStderr() + result.getStdout());
@@ -324,7 +384,7 @@ final class ContainerNode implements BackendNode {
         if (bindings == null || bindings.length == 0 || bindings[0].getHostPortSpec() == null) {
             throw new ClusterStartException(name + ": Docker published no host port for " + NodeSettings.PORT);
         }
-        host = container.getHost();
+        host = container != null ? container.getHost() : DockerClientFactory.instance().dockerHostIpAddress();
         port = Integer.parseInt(bindings[0].getHostPortSpec());
     }
 

@@ -6,7 +6,10 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
+import dev.hotstandby.engine.Lifetime;
+import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.RunningCluster;
+import java.util.Optional;
 import java.util.Set;
 import org.testcontainers.utility.DockerImageName;
 
@@ -26,6 +29,21 @@ public final class ContainersBackend implements ClusterBackend {
 
     @Override
     public RunningCluster start(ClusterSpec spec) {
+        return start(spec, Lifetime.JVM);
+    }
+
+    /**
+     * Container clusters can be kept: their containers, networks and volume outlive the JVM, and the
+     * entry's watchdog removes them with the docker command, which must be on the PATH.
+     */
+    @Override
+    public Optional<String> cannotReuse(ClusterSpec spec) {
+        return KeptClusterTeardown.dockerCommand().isPresent() ? Optional.empty()
+                : Optional.of("on Backend.CONTAINERS " + KeptClusterTeardown.whyNot());
+    }
+
+    @Override
+    public RunningCluster start(ClusterSpec spec, Lifetime lifetime) {
         PostgresImage image = PostgresImage.of(spec);
         DockerClient client = DockerAvailability.require(spec);
         StaleContainerReaper.reap(client);
@@ -41,6 +59,14 @@ public final class ContainersBackend implements ClusterBackend {
             throw new ClusterStartException(spec.owner() + ": the cluster did not start on image " + image + ": "
                     + e.getMessage() + "\n(nothing of it was left: the container making its template image is removed)", e);
         }
-        return EngineCluster.start(ContainerCluster.create(spec, client, image, template));
+        return EngineCluster.start(ContainerCluster.create(spec, client, image, template, lifetime), lifetime);
+    }
+
+    /** The containers an earlier run kept in the entry, running, reached again; empty where any of them is gone. */
+    @Override
+    public Optional<RunningCluster> attach(ClusterSpec spec, ReuseEntry entry) {
+        DockerClient client = DockerAvailability.require(spec);
+        return ContainerCluster.attach(spec, client, PostgresImage.of(spec), entry)
+                .map(cluster -> EngineCluster.attach(cluster, entry));
     }
 }

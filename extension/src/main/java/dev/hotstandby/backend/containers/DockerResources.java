@@ -35,24 +35,33 @@ final class DockerResources {
     private String replicationGateway;
     private String archiveVolume;
     private final SubscriberNetwork subscribers;
+    /** The labels of everything here: the cluster's, with its reuse entry where it is kept for reuse. */
+    private final Map<String, String> labels;
+    private final boolean reused;
 
-    DockerResources(DockerClient client, String clusterId) {
+    /** {@code reuseEntry}: the entry's directory of a cluster kept for reuse, else null. */
+    DockerResources(DockerClient client, String clusterId, java.nio.file.Path reuseEntry) {
         this.client = client;
         this.clusterId = clusterId;
-        this.subscribers = new SubscriberNetwork(client, clusterId);
+        this.labels = Labels.forCluster(clusterId, reuseEntry);
+        this.reused = reuseEntry != null;
+        this.subscribers = new SubscriberNetwork(client, clusterId, labels);
     }
 
     /** Both networks, and their subnets: pg_hba.conf admits connections from them only. */
     void createNetworks() {
-        network = Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(accessNetworkName())
-                .withLabels(Labels.forCluster(clusterId))).build();
+        // kept for reuse, not Testcontainers' network: its session label would have it removed at the JVM's end
+        network = reused ? new KeptNetwork(client, client.createNetworkCmd().withName(accessNetworkName())
+                .withLabels(labels).exec().getId())
+                : Network.builder().createNetworkCmdModifier(cmd -> cmd.withName(accessNetworkName())
+                .withLabels(labels)).build();
         // both at once: each is a round trip to the daemon, which is slow to make a network
         CompletableFuture<List<String>> access = CompletableFuture.supplyAsync(
                 () -> subnetsOf(network.getId(), accessNetworkName()));
         List<String> replication;
         try {
             replicationNetworkId = client.createNetworkCmd().withName(replicationNetworkName()).withInternal(true)
-                    .withLabels(Labels.forCluster(clusterId)).exec().getId();
+                    .withLabels(labels).exec().getId();
             replication = subnetsOf(replicationNetworkId, replicationNetworkName());
         } finally {
             // remove() must know the access network too, whatever happened here
@@ -61,9 +70,53 @@ final class DockerResources {
         List<String> all = new ArrayList<>(access.join());
         all.addAll(replication);
         subnets = List.copyOf(all);
-        replicationGateway = client.inspectNetworkCmd().withNetworkId(replicationNetworkId).exec().getIpam().getConfig()
+        replicationGateway = gatewayOf(replicationNetworkId);
+    }
+
+    /**
+     * The networks (and archive volume) a cluster kept by an earlier run has, found by their names;
+     * false when one of them is gone.
+     */
+    boolean findKept() {
+        try {
+            String access = client.inspectNetworkCmd().withNetworkId(accessNetworkName()).exec().getId();
+            replicationNetworkId = client.inspectNetworkCmd().withNetworkId(replicationNetworkName()).exec().getId();
+            network = new KeptNetwork(client, access);
+            List<String> all = new ArrayList<>(subnetsOf(access, accessNetworkName()));
+            all.addAll(subnetsOf(replicationNetworkId, replicationNetworkName()));
+            subnets = List.copyOf(all);
+            replicationGateway = gatewayOf(replicationNetworkId);
+        } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+            return false;
+        }
+        String volume = "hotstandby-" + clusterId + "-archive";
+        try {
+            client.inspectVolumeCmd(volume).exec();
+            archiveVolume = volume;
+        } catch (com.github.dockerjava.api.exception.NotFoundException none) {
+            archiveVolume = null;
+        }
+        subscribers.findKept();
+        return true;
+    }
+
+    private String gatewayOf(String networkId) {
+        return client.inspectNetworkCmd().withNetworkId(networkId).exec().getIpam().getConfig()
                 .stream().map(com.github.dockerjava.api.model.Network.Ipam.Config::getGateway).filter(Objects::nonNull)
                 .findFirst().orElse(null);
+    }
+
+    /** A network made with the Docker client (Testcontainers knows nothing of it), removed by {@link #close}. */
+    private record KeptNetwork(DockerClient client, String id) implements Network {
+        @Override
+        public String getId() {
+            return id;
+        }
+
+        @Override
+        public void close() {
+            client.removeNetworkCmd(id).exec();
+        }
     }
 
     /**
@@ -99,9 +152,11 @@ final class DockerResources {
     /** One volume mounted by every node: the primary archives into it, standbys restore from it. */
     void createArchiveVolume() {
         archiveVolume = "hotstandby-" + clusterId + "-archive";
-        Map<String, String> labels = new HashMap<>(Labels.forCluster(clusterId));
-        // Testcontainers' own labels too, so that its Ryuk removes the volume where it runs
-        labels.putAll(DockerClientFactory.DEFAULT_LABELS);
+        Map<String, String> labels = new HashMap<>(this.labels);
+        if (!reused) {
+            // Testcontainers' own labels too, so that its Ryuk removes the volume where it runs
+            labels.putAll(DockerClientFactory.DEFAULT_LABELS);
+        }
         client.createVolumeCmd().withName(archiveVolume).withLabels(labels).exec();
     }
 

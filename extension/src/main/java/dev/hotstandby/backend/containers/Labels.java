@@ -19,6 +19,12 @@ final class Labels {
     static final String CLUSTER = "dev.hotstandby.cluster";
     static final String NODE = "dev.hotstandby.node";
     /**
+     * On what a cluster kept for reuse has: its entry's directory ({@code hotstandby.reuse}). The
+     * reaper spares it while that directory exists, though the JVM that made it is gone: the
+     * entry's watchdog removes it once idle, and a later run attaches to it.
+     */
+    static final String REUSE = "dev.hotstandby.reuse";
+    /**
      * On a container making a template image: its JVM ({@code <pid>-<start millis>}) and machine. Not
      * {@link #OWNER}: the committed image keeps its container's labels, and every node's container
      * would inherit them; so the commit sets both to "" (labels cannot be removed by a commit).
@@ -40,8 +46,22 @@ final class Labels {
         return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId);
     }
 
+    /** A cluster's labels, with its reuse entry's directory where it is kept for reuse ({@code reuseEntry} not null). */
+    static Map<String, String> forCluster(String clusterId, Path reuseEntry) {
+        if (reuseEntry == null) {
+            return forCluster(clusterId);
+        }
+        return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, REUSE, reuseEntry.toString());
+    }
+
     static Map<String, String> forNode(String clusterId, String node) {
         return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, NODE, node);
+    }
+
+    static Map<String, String> forNode(String clusterId, String node, Path reuseEntry) {
+        Map<String, String> labels = new java.util.HashMap<>(forCluster(clusterId, reuseEntry));
+        labels.put(NODE, node);
+        return Map.copyOf(labels);
     }
 
     static Map<String, String> forTemplateBuilder() {
@@ -67,6 +87,19 @@ final class Labels {
             return false;
         }
         return JvmOwner.isGone(labels.get(OWNER));
+    }
+
+    /**
+     * True when what has these labels is left over: its owner on this machine is gone, and it is
+     * not kept for reuse in an entry that still exists (an entry removed, by its watchdog or with
+     * its data root, leaves its cluster to the reaper).
+     */
+    static boolean leftOver(Map<String, String> labels) {
+        if (!ownerIsGone(labels)) {
+            return false;
+        }
+        String entry = labels.get(REUSE);
+        return entry == null || entry.isEmpty() || !Files.isDirectory(Path.of(entry));
     }
 
     private static String hostName() {

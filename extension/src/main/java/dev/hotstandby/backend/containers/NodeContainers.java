@@ -34,10 +34,13 @@ final class NodeContainers {
     private final DockerResources shared;
     /** {@code $PGDATA} inside the containers: the image's, on a tmpfs. */
     private final String dataDirectory;
+    /** The reuse entry's directory of a cluster kept for reuse, else null. */
+    private final java.nio.file.Path reuseEntry;
 
     NodeContainers(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template, String clusterId,
-                   String password, DockerResources shared) {
+                   String password, DockerResources shared, java.nio.file.Path reuseEntry) {
         this.spec = spec;
+        this.reuseEntry = reuseEntry;
         this.client = client;
         this.template = template;
         this.clusterId = clusterId;
@@ -57,7 +60,7 @@ final class NodeContainers {
         String archiveVolume = shared.archiveVolume();
         container.withNetwork(shared.network())
                 .withExposedPorts(NodeSettings.PORT)
-                .withLabels(Labels.forNode(clusterId, name))
+                .withLabels(Labels.forNode(clusterId, name, reuseEntry))
                 .withEnv(environment())
                 // The data directory on a tmpfs: PostgreSQL makes about a thousand files per data directory,
                 // and on the container's overlay file system copies and base backups take several times longer.
@@ -66,6 +69,9 @@ final class NodeContainers {
                     cmd.withName("hotstandby-" + clusterId + "-" + name).withEntrypoint("bash", SCRIPTS + "/node.sh");
                     // Docker's init (tini) as process 1: node.sh runs the server as its child, and orphans get reaped
                     cmd.getHostConfig().withInit(true);
+                    if (reuseEntry != null) {
+                        cmd.withLabels(new WithoutSessionLabel(cmd.getLabels()));
+                    }
                     if (archiveVolume != null) {
                         cmd.getHostConfig().withBinds(new Bind(archiveVolume, new Volume(NodeSettings.ARCHIVE)));
                     }
@@ -122,6 +128,29 @@ final class NodeContainers {
                 "POSTGRES_HOST_AUTH_METHOD=scram-sha-256",
                 // no fsync of a throwaway cluster; 1 MB WAL segments (11+) make the template small
                 "POSTGRES_INITDB_ARGS=" + (spec.major() >= 11 ? "--no-sync --wal-segsize=1" : "--no-sync"));
+    }
+
+    /**
+     * The labels of a container kept for reuse: Testcontainers adds its session's label after every
+     * modifier, and removes what has it when the JVM ends (its shutdown hook, or Ryuk); this map
+     * takes no such label, so the container outlives the JVM, as {@code withReuse} would have it but
+     * for containers on a network of their own. The entry's watchdog removes it instead.
+     */
+    private static final class WithoutSessionLabel extends java.util.HashMap<String, String> {
+        WithoutSessionLabel(Map<String, String> labels) {
+            super(labels == null ? Map.of() : labels);
+        }
+
+        @Override
+        public String put(String key, String value) {
+            return org.testcontainers.DockerClientFactory.TESTCONTAINERS_SESSION_ID_LABEL.equals(key) ? null
+                    : super.put(key, value);
+        }
+
+        @Override
+        public void putAll(Map<? extends String, ? extends String> labels) {
+            labels.forEach(this::put);
+        }
     }
 
     /** Joins the replication network between its creation on the access network and its start. */

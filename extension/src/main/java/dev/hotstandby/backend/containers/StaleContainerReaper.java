@@ -11,7 +11,8 @@ import java.util.List;
  * Removes the containers, networks and volumes of clusters whose JVM is gone (killed, or crashed
  * before its shutdown hook ran), and containers left making a template image by such a JVM. Ryuk does this where it can run; on hosts without a registry it
  * cannot, so every cluster start sweeps by {@link Labels#OWNER}. Only owners on this machine are
- * judged: another machine's pids are not ours to test.
+ * judged: another machine's pids are not ours to test. A cluster kept for reuse ({@link Labels#REUSE})
+ * is spared while its entry exists: its watchdog removes it once idle.
  */
 final class StaleContainerReaper {
     private StaleContainerReaper() {
@@ -23,7 +24,7 @@ final class StaleContainerReaper {
         List<Container> containers = client.listContainersCmd().withShowAll(true)
                 .withLabelFilter(List.of(Labels.OWNER)).exec();
         for (Container container : containers) {
-            if (Labels.ownerIsGone(container.getLabels())) {
+            if (Labels.leftOver(container.getLabels())) {
                 removed += quietly(() -> client.removeContainerCmd(container.getId()).withForce(true)
                         .withRemoveVolumes(true).exec());
             }
@@ -38,14 +39,14 @@ final class StaleContainerReaper {
             }
         }
         for (Network network : client.listNetworksCmd().withFilter("label", List.of(Labels.OWNER)).exec()) {
-            if (Labels.ownerIsGone(network.getLabels())) {
+            if (Labels.leftOver(network.getLabels())) {
                 removed += quietly(() -> client.removeNetworkCmd(network.getId()).exec());
             }
         }
         List<InspectVolumeResponse> volumes = client.listVolumesCmd().withFilter("label", List.of(Labels.OWNER)).exec()
                 .getVolumes();
         for (InspectVolumeResponse volume : volumes == null ? List.<InspectVolumeResponse>of() : volumes) {
-            if (Labels.ownerIsGone(volume.getLabels())) {
+            if (Labels.leftOver(volume.getLabels())) {
                 removed += quietly(() -> client.removeVolumeCmd(volume.getName()).exec());
             }
         }

@@ -17,12 +17,25 @@ import java.util.Map;
 final class SubscriberNetwork {
     private final DockerClient client;
     private final String clusterId;
+    private final Map<String, String> labels;
     private String networkId;
     private String subnet;
 
-    SubscriberNetwork(DockerClient client, String clusterId) {
+    SubscriberNetwork(DockerClient client, String clusterId, Map<String, String> labels) {
         this.client = client;
         this.clusterId = clusterId;
+        this.labels = labels;
+    }
+
+    /** For a cluster an earlier run kept: its subscribers network, if that run made one. */
+    synchronized void findKept() {
+        try {
+            networkId = client.inspectNetworkCmd().withNetworkId(name()).exec().getId();
+            subnet = DockerResources.subnetsOf(client, networkId, name()).get(0);
+        } catch (com.github.dockerjava.api.exception.NotFoundException none) {
+            networkId = null;
+            subnet = null;
+        }
     }
 
     /**
@@ -32,7 +45,7 @@ final class SubscriberNetwork {
     synchronized String admit(ContainerNode target, List<ContainerNode> own, List<ContainerNode> subscribers) {
         if (networkId == null) {
             networkId = client.createNetworkCmd().withName(name()).withInternal(true)
-                    .withLabels(Labels.forCluster(clusterId)).exec().getId();
+                    .withLabels(labels).exec().getId();
             own.forEach(this::join);
             subnet = DockerResources.subnetsOf(client, networkId, name()).get(0);
             own.forEach(this::admitSubnet);
