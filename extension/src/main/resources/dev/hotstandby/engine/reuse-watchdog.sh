@@ -1,8 +1,8 @@
 # hotstandby: the watchdog of one cluster kept for reuse (hotstandby.reuse). Started by the JVM that
 # made the cluster, in a session of its own; it needs no JVM of ours afterwards. Every $3 seconds:
 # while a live JVM holds the cluster (a holder-<pid>-<start ticks> file whose process still runs with
-# that start time, the 22nd field of /proc/<pid>/stat), nothing; once nobody has for $2 seconds (the
-# time of idle-since), the entry is renamed away (no JVM can take it from then on), the holders are
+# that start time, the 22nd field of /proc/<pid>/stat), it touches idle-since; once nobody has for $2
+# seconds (the time of idle-since), the entry is renamed away (no JVM can take it from then on), the holders are
 # checked once more (a JVM that took it just before the rename), and its teardown.sh stops and removes
 # the cluster (servers, directories, containers, networks, machines), and the configuration's
 # directory when it was the last (a JVM making an entry there makes it again). Ends when the entry is gone.
@@ -26,7 +26,12 @@ held() {
 
 while sleep "$every"; do
   [ -d "$entry" ] || exit 0
-  held "$entry" && continue
+  # idle counts from the last time a holder was seen alive: one killed after holding it longer than
+  # the idle time must not leave it to be removed at once, before the next run can take it
+  if held "$entry"; then
+    touch "$entry/idle-since" 2>/dev/null
+    continue
+  fi
   last=$(stat -c %Y "$entry/idle-since" 2>/dev/null || echo 0)
   [ $(( $(date +%s) - last )) -lt "$idle" ] && continue
   mv "$entry" "$entry.removing" 2>/dev/null || continue
