@@ -79,4 +79,15 @@ class KilledJvmTest {
         elsewhere.put(Labels.HOST, "another-machine");
         assertThat(Labels.ownerIsGone(elsewhere)).as("pids of another machine mean nothing here").isFalse();
     }
+
+    @Test
+    void aDeadOwnersClusterKeptForReuseIsSparedWhileItsEntryExists(@org.junit.jupiter.api.io.TempDir java.nio.file.Path entry) {
+        java.util.Map<String, String> kept = new java.util.HashMap<>(Labels.forCluster("x", entry));
+        kept.put(Labels.OWNER, "999999999-1");
+        assertThat(Labels.leftOver(kept)).as("its entry exists: the watchdog removes it once idle").isFalse();
+        kept.put(Labels.REUSE, entry.resolve("removed").toString());
+        assertThat(Labels.leftOver(kept)).as("its entry is gone").isTrue();
+        kept.remove(Labels.REUSE);
+        assertThat(Labels.leftOver(kept)).as("not kept for reuse").isTrue();
+    }
 }
