@@ -141,6 +141,10 @@ final class ContainerCluster implements BackendCluster {
             cluster.nodes.forEach(ContainerNode::detach);
             throw failure;
         }
+        // a standby the former run left cut off (its JVM ended first) is back on the network, as a
+        // relay's cut ends with its JVM on the local backend
+        cluster.nodes.stream().filter(node -> node.replicationAddress() == null)
+                .forEach(ContainerNode::joinReplicationNetwork);
         cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());
         return Optional.of(cluster);
     }

@@ -12,7 +12,10 @@ import java.util.Map;
  * (Ryuk's job, on hosts where Ryuk cannot run).
  */
 final class Labels {
-    /** {@code <pid>-<start millis>} of the owning JVM. */
+    /**
+     * {@code <pid>-<start millis>} of the owning JVM; {@code reuse:<entry id>} on a cluster kept for
+     * reuse, which no JVM owns (and which a reaper of an earlier version, judging pids, leaves alone).
+     */
     static final String OWNER = "dev.hotstandby.owner";
     /** The owning JVM's machine: a pid means nothing on another one sharing the same daemon. */
     static final String HOST = "dev.hotstandby.host";
@@ -51,7 +54,8 @@ final class Labels {
         if (reuseEntry == null) {
             return forCluster(clusterId);
         }
-        return Map.of(OWNER, OWNER_VALUE, HOST, HOST_VALUE, CLUSTER, clusterId, REUSE, reuseEntry.toString());
+        return Map.of(OWNER, "reuse:" + reuseEntry.getFileName(), HOST, HOST_VALUE, CLUSTER, clusterId,
+                REUSE, reuseEntry.toString());
     }
 
     static Map<String, String> forNode(String clusterId, String node) {
@@ -90,16 +94,19 @@ final class Labels {
     }
 
     /**
-     * True when what has these labels is left over: its owner on this machine is gone, and it is
-     * not kept for reuse in an entry that still exists (an entry removed, by its watchdog or with
-     * its data root, leaves its cluster to the reaper).
+     * True when what has these labels, on this machine, is left over: kept for reuse in an entry
+     * that is gone (removed by its watchdog, or with its data root), or else owned by a JVM that no
+     * longer runs. A kept cluster whose entry exists is its watchdog's to remove once idle.
      */
     static boolean leftOver(Map<String, String> labels) {
-        if (!ownerIsGone(labels)) {
+        if (labels == null || !HOST_VALUE.equals(labels.get(HOST))) {
             return false;
         }
         String entry = labels.get(REUSE);
-        return entry == null || entry.isEmpty() || !Files.isDirectory(Path.of(entry));
+        if (entry != null && !entry.isEmpty()) {
+            return !Files.isDirectory(Path.of(entry));
+        }
+        return ownerIsGone(labels);
     }
 
     private static String hostName() {
