@@ -137,14 +137,14 @@ final class ContainerCluster implements BackendCluster {
                 cluster.nodes.add(ContainerNode.attached(name, kept.get(), client, cluster.shared.replicationNetwork(),
                         password));
             }
+            // a standby the former run left cut off (its JVM ended first) is back on the network, as a
+            // relay's cut ends with its JVM on the local backend
+            cluster.nodes.stream().filter(node -> node.replicationAddress() == null)
+                    .forEach(ContainerNode::joinReplicationNetwork);
         } catch (RuntimeException | Error failure) {
             cluster.nodes.forEach(ContainerNode::detach);
             throw failure;
         }
-        // a standby the former run left cut off (its JVM ended first) is back on the network, as a
-        // relay's cut ends with its JVM on the local backend
-        cluster.nodes.stream().filter(node -> node.replicationAddress() == null)
-                .forEach(ContainerNode::joinReplicationNetwork);
         cluster.relays = ReplicationRelays.on(cluster.shared.replicationGateway());
         return Optional.of(cluster);
     }
@@ -166,7 +166,10 @@ final class ContainerCluster implements BackendCluster {
         }
     }
 
-    /** The cluster's id and password, and each node's container and the host port Docker publishes its server on. */
+    /**
+     * The cluster's id and password, and each node's container and the host port Docker publishes
+     * its server on (a later run reads the mapping again: the same while the container runs).
+     */
     @Override
     public java.util.Map<String, String> reuseRecord() {
         java.util.Map<String, String> record = new java.util.LinkedHashMap<>();

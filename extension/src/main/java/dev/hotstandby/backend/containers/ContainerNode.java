@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ExecConfig;
 import org.testcontainers.containers.ExecInContainerPattern;
-import org.testcontainers.containers.output.FrameConsumerResultCallback;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.FrameConsumerResultCallback;
 import org.testcontainers.containers.output.OutputFrame;
 
 /**
@@ -114,6 +114,7 @@ final class ContainerNode implements BackendNode {
         detach();
         client.removeContainerCmd(containerId()).withForce(true).withRemoveVolumes(true).exec();
     }
+
     @Override
     public String name() {
         return name;

@@ -106,7 +106,7 @@ final class DockerResources {
                 .findFirst().orElse(null);
     }
 
-    /** A network made with the Docker client (Testcontainers knows nothing of it), removed by {@link #close}. */
+    /** A network made with the Docker client (Testcontainers knows nothing of it); {@code close()} removes it. */
     private record KeptNetwork(DockerClient client, String id) implements Network {
         @Override
         public String getId() {
