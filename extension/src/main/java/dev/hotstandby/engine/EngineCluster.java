@@ -105,7 +105,33 @@ public final class EngineCluster implements RunningCluster {
                 Sql.reload(standby);
             }
         }
+        if (!cluster.topologyUnknown) {
+            cluster.awaitReconnected();
+        }
         return cluster;
+    }
+
+    /** How long an attached cluster's standbys get to stream again before its refresh goes ahead anyway. */
+    private static final Duration RECONNECT = Duration.ofSeconds(10);
+
+    /**
+     * The standbys of an attached cluster stream again before its refresh re-creates the databases:
+     * that writes much WAL, which the primary may recycle (no slots by default) before a standby
+     * still dialing its new link has it, and the standby would never catch up. One that does not
+     * stream in time is left to the refresh, which boots the servers again.
+     */
+    private void awaitReconnected() {
+        Duration timeout = spec.startTimeout().compareTo(RECONNECT) < 0 ? spec.startTimeout() : RECONNECT;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            for (BackendNode standby : topology.standbys()) {
+                if (standby.isServerRunning()) {
+                    contract.awaitStreaming(standby, Waits.remaining(deadline));
+                }
+            }
+        } catch (RuntimeException notStreaming) {
+            NodeLog.forCluster(spec.owner()).info("an attached standby does not stream yet: " + notStreaming.getMessage());
+        }
     }
 
     private static final String RECORD_PRISTINE = "engine.pristine";
