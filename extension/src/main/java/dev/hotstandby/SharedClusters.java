@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The shared clusters of this JVM: a small pool per configuration (a spec with every value but the
  * owner equal). A user takes a free one, refreshed, or a new one when all are taken (classes running
  * in parallel), and hands it back on close. A refresh that fails discards the cluster, with a warning
- * saying why, and the user gets another. The pool's clusters stop when the JVM ends, or, with
+ * saying why, and the user gets another. The pool's clusters stop when the test run ends
+ * ({@link SharedClustersAtSessionEnd}) or the JVM does, or, with
  * {@code hotstandby.reuse}, are kept for the next run ({@link ReusedClusters}), which takes them first.
  * A backend keeps at most {@link #IDLE_LIMIT} idle clusters, all configurations together: a suite of
  * many configurations would otherwise hold every cluster it ever started until the JVM ends.
