@@ -33,7 +33,7 @@ final class SharedClusters {
      * the scarce ones: each Vagrant cluster holds one of eight private networks and its machines.
      */
     static final Map<Backend, Integer> IDLE_LIMIT = Map.of(Backend.LOCAL, 8, Backend.CONTAINERS, 4,
-            Backend.VAGRANT, 2, Backend.SSH, 2);
+            Backend.VAGRANT, 1, Backend.SSH, 1);
     /** Every idle cluster, the one handed back longest ago first. */
     private static final Deque<PostgresCluster> IDLE_ORDER = new ArrayDeque<>();
 

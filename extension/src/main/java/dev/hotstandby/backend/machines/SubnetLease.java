@@ -49,12 +49,44 @@ final class SubnetLease implements AutoCloseable {
         return network;
     }
 
+    /**
+     * Waits up to {@link #PATIENCE} while all are in use: the clusters of parallel classes and forks
+     * end and hand theirs back.
+     */
     static SubnetLease acquire() {
-        return acquire(LOCKS, SubnetLease::dockerUses);
+        java.util.concurrent.atomic.AtomicReference<SubnetLease> lease = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await().atMost(PATIENCE).pollDelay(java.time.Duration.ZERO)
+                    .pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> {
+                        lease.set(tryAcquire(LOCKS, SubnetLease::dockerUses));
+                        return lease.get() != null;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException allInUse) {
+            throw exhausted(" for " + PATIENCE.toSeconds() + " s");
+        }
+        return lease.get();
     }
+
+    private static final java.time.Duration PATIENCE = java.time.Duration.ofMinutes(2);
 
     /** @param occupied whether machines this lease knows nothing of still use a subnet ({@code 192.168.56}) */
     static SubnetLease acquire(Path locks, Predicate<String> occupied) {
+        SubnetLease lease = tryAcquire(locks, occupied);
+        if (lease == null) {
+            throw exhausted("");
+        }
+        return lease;
+    }
+
+    private static IllegalStateException exhausted(String since) {
+        return new IllegalStateException("all eight private networks 192.168.56-63.0/24 are in use" + since + " by other clusters, by other Docker networks"
+                + " or by machines kept after a failure (`docker network inspect vagrant_network_192.168.<n>.0/24`);"
+                + " run fewer Vagrant clusters at once, or destroy the kept machines");
+    }
+
+    /** The first free subnet, leased; null when none is. */
+    private static SubnetLease tryAcquire(Path locks, Predicate<String> occupied) {
         try {
             Files.createDirectories(locks);
             for (int third = 56; third <= 63; third++) {
@@ -75,9 +107,7 @@ final class SubnetLease implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot lease a private network under " + locks + ": " + e.getMessage(), e);
         }
-        throw new IllegalStateException("all eight private networks 192.168.56-63.0/24 are in use by other clusters, by other Docker networks"
-                + " or by machines kept after a failure (`docker network inspect vagrant_network_192.168.<n>.0/24`);"
-                + " run fewer Vagrant clusters at once, or destroy the kept machines");
+        return null;
     }
 
     /** The machines stay (evidence of a failure): {@link #close()} then leaves the subnet held. */

@@ -58,13 +58,14 @@ final class VagrantMachines implements ProvidedMachines {
                     + BackendUnavailableException.REQUIRE_PROPERTY + "=vagrant makes this a failure)");
         }
         StaleVagrantRuns.reap();
-        Path work = createWorkDirectory();
-        SubnetLease subnet;
+        // the subnet first: waiting for one leaves nothing on disk
+        SubnetLease subnet = SubnetLease.acquire();
+        Path work;
         try {
-            subnet = SubnetLease.acquire();
-        } catch (RuntimeException allInUse) {
-            deleteTree(work);
-            throw allInUse;
+            work = createWorkDirectory();
+        } catch (RuntimeException | Error cannotCreate) {
+            subnet.close();
+            throw cannotCreate;
         }
         Map<String, String> environment = new HashMap<>();
         environment.put("HOTSTANDBY_STANDBYS", String.valueOf(spec.standbys()));
