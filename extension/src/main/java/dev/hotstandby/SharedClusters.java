@@ -89,16 +89,11 @@ final class SharedClusters {
     static int stopIdle(boolean sparingKept) {
         int stopped = 0;
         for (Pool pool : POOLS.values()) {
-            List<PostgresCluster> kept = new ArrayList<>();
-            for (PostgresCluster idle = pool.next(); idle != null; idle = pool.next()) {
-                if (sparingKept && idle.keptForNextRun()) {
-                    kept.add(idle);
-                } else {
-                    idle.stop();
-                    stopped++;
-                }
+            for (PostgresCluster idle : pool.takeFree(cluster -> !(sparingKept && cluster.keptForNextRun()))) {
+                taken(idle);
+                idle.stop();
+                stopped++;
             }
-            kept.forEach(pool::release);
         }
         return stopped;
     }
@@ -164,6 +159,13 @@ final class SharedClusters {
                 free.addFirst(cluster);
             }
             handedBack(cluster);
+        }
+
+        /** The free clusters {@code which} accepts, out of the pool; the others stay free. */
+        private synchronized List<PostgresCluster> takeFree(java.util.function.Predicate<PostgresCluster> which) {
+            List<PostgresCluster> taken = free.stream().filter(which).toList();
+            free.removeAll(taken);
+            return taken;
         }
 
         private synchronized boolean removeIfFree(PostgresCluster cluster) {
