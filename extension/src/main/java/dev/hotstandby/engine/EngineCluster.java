@@ -105,6 +105,7 @@ public final class EngineCluster implements RunningCluster {
                 Sql.reload(standby);
             }
         }
+        StartupTrace.mark("standbys pointed at their upstreams");
         if (!cluster.topologyUnknown) {
             cluster.awaitReconnected();
         }

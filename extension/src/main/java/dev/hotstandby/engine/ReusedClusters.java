@@ -51,6 +51,24 @@ public final class ReusedClusters {
         return Optional.empty();
     }
 
+    /**
+     * Removes the cluster kept in {@code entryDirectory} (its teardown) if no JVM holds it now: for a
+     * backend whose kept clusters hold a scarce resource (a private network) that a start waits for.
+     * False when it is in use or gone already.
+     */
+    public static boolean removeIfIdle(java.nio.file.Path entryDirectory) {
+        if (!java.nio.file.Files.isDirectory(entryDirectory)) {
+            return false;
+        }
+        ReuseEntry entry = new ReuseEntry(entryDirectory);
+        if (!entry.tryLease()) {
+            return false;
+        }
+        NodeLog.forCluster("hotstandby reuse").info("the cluster kept in " + entry + " gives way to a new one: it is removed");
+        entry.remove();
+        return true;
+    }
+
     /** A new cluster kept for the next runs, prepared for refreshes, its record written. */
     public static RunningCluster start(ClusterSpec spec, ClusterBackend backend, ReuseOptions options) {
         ReuseEntry entry = ReuseRegistry.create(ReuseRegistry.key(spec), options.idle());

@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * One fresh JVM's first cluster, for {@link FreshJvmBenchmark}: primary + 1 standby on the local
- * backend, a row written on the primary, read back on the standby; prints the time from the start
+ * One fresh JVM's first cluster, for {@link FreshJvmBenchmark}: primary + 1 standby on the backend
+ * {@code -Dhotstandby.backend} names (local by default), a row written on the primary, read back on the standby; prints the time from the start
  * of {@code main()} to that read. With {@code -Dhotstandby.reuse=true} the cluster is shared, so the
  * cluster an earlier run kept is attached, checked and refreshed instead of started.
  */
@@ -26,7 +26,8 @@ public final class FirstClusterMain {
         long elapsed;
         // shared with -Dhotstandby.reuse=true: the cluster an earlier JVM kept, attached and refreshed
         boolean shared = Boolean.getBoolean("hotstandby.reuse");
-        try (PostgresCluster cluster = PostgresCluster.builder().backend(Backend.LOCAL).standbys(1).shared(shared).start();
+        Backend backend = Backend.valueOf(System.getProperty("hotstandby.backend", "local").trim().toUpperCase(java.util.Locale.ROOT));
+        try (PostgresCluster cluster = PostgresCluster.builder().backend(backend).standbys(1).shared(shared).start();
              Connection primary = cluster.primary().dataSource().getConnection();
              Connection standby = connected(cluster.standby(0).dataSource().getConnection());
              Statement onPrimary = primary.createStatement();

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReuseAcrossRunsTest {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-    /** Where reuse works; on machines a run's clusters stop with its JVM (README "Shared clusters and reuse"). */
-    private static final Set<Backend> KEEPING = Set.of(Backend.LOCAL, Backend.CONTAINERS);
+    /** Where reuse works; on existing hosts (SSH) a run's clusters stop with its JVM (README "Shared clusters and reuse"). */
+    private static final Set<Backend> KEEPING = Set.of(Backend.LOCAL, Backend.CONTAINERS, Backend.VAGRANT);
     private static final Backend BACKEND =
             Backend.valueOf(System.getProperty("hotstandby.backend", "local").trim().toUpperCase(Locale.ROOT));
 

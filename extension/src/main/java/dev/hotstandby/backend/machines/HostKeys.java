@@ -22,6 +22,11 @@ abstract sealed class HostKeys {
 
     abstract HostKeyVerifier verifier();
 
+    /** The key as {@link #pinned} takes it, for machines kept for the next run; empty for a known_hosts file. */
+    java.util.Optional<String> pinnedLine() {
+        return java.util.Optional.empty();
+    }
+
     /** Entries of an OpenSSH known_hosts file, hashed or not, {@code [host]:port} for other ports. */
     static HostKeys knownHosts(Path file) {
         return new KnownHostsFile(file);
@@ -85,6 +90,11 @@ abstract sealed class HostKeys {
                     return List.of(type);
                 }
             };
+        }
+
+        @Override
+        java.util.Optional<String> pinnedLine() {
+            return java.util.Optional.of(type + " " + Base64.getEncoder().encodeToString(blob));
         }
 
         @Override

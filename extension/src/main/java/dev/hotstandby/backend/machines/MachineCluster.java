@@ -28,20 +28,26 @@ final class MachineCluster implements BackendCluster {
     private final ClusterSpec spec;
     private final ProvidedMachines provided;
     /** Names this run's directories, firewall rules and authorized keys on the machines. */
-    private final String marker = "hotstandby-"
-            + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
-    private final String password = Passwords.generate();
-    private final String replicationPassword = Passwords.generate();
+    private final String marker;
+    private final String password;
+    private final String replicationPassword;
     private final List<MachineNode> nodes = new ArrayList<>();
     private final List<SshConnection> connections = new ArrayList<>();
-    private final WalShipping shipping = new WalShipping(marker);
-    private final Partitions partitions = new Partitions(marker);
-    private final LinkShaping shaping = new LinkShaping(marker);
+    private final WalShipping shipping;
+    private final Partitions partitions;
+    private final LinkShaping shaping;
     private boolean closed;
 
-    private MachineCluster(ClusterSpec spec, ProvidedMachines provided) {
+    private MachineCluster(ClusterSpec spec, ProvidedMachines provided, String marker, String password,
+                           String replicationPassword) {
         this.spec = spec;
         this.provided = provided;
+        this.marker = marker;
+        this.password = password;
+        this.replicationPassword = replicationPassword;
+        this.shipping = new WalShipping(marker);
+        this.partitions = new Partitions(marker);
+        this.shaping = new LinkShaping(marker);
     }
 
     /**
@@ -49,7 +55,9 @@ final class MachineCluster implements BackendCluster {
      * runs yet. Throws having removed whatever it had made.
      */
     static MachineCluster prepare(ClusterSpec spec, ProvidedMachines provided) {
-        MachineCluster cluster = new MachineCluster(spec, provided);
+        MachineCluster cluster = new MachineCluster(spec, provided, "hotstandby-"
+                + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x"),
+                Passwords.generate(), Passwords.generate());
         try {
             cluster.prepareNodes();
             return cluster;
@@ -70,6 +78,66 @@ final class MachineCluster implements BackendCluster {
             failure.results().stream().filter(MachineNode.class::isInstance).map(MachineNode.class::cast).forEach(nodes::add);
             throw failure.first();
         }
+    }
+
+    private static final String RECORD_MARKER = "marker";
+    private static final String RECORD_PASSWORD = "password";
+    private static final String RECORD_REPLICATION_PASSWORD = "replication-password";
+    private static final String RECORD_NODE = "node.";
+
+    /**
+     * The servers an earlier run kept on {@code provided}, as its record says ({@code backend.}
+     * properties): each machine logged in to again, with a new port forward of this JVM; nothing is
+     * checked or changed on them (the engine's refresh does that). Throws where a machine cannot be
+     * reached, having closed what it opened.
+     */
+    static MachineCluster attach(ClusterSpec spec, ProvidedMachines provided, java.util.Properties record) {
+        MachineCluster cluster = new MachineCluster(spec, provided, record.getProperty("backend." + RECORD_MARKER),
+                record.getProperty("backend." + RECORD_PASSWORD), record.getProperty("backend." + RECORD_REPLICATION_PASSWORD));
+        try {
+            cluster.nodes.addAll(Parallel.map(provided.machines(), machine -> {
+                String[] node = record.getProperty("backend." + RECORD_NODE + machine.name(), "").split(" ", 4);
+                if (node.length < 4) {
+                    throw new IllegalStateException("the record names no run directory for " + machine.name());
+                }
+                SshConnection ssh = SshConnection.open(machine);
+                synchronized (cluster.connections) {
+                    cluster.connections.add(ssh);
+                }
+                return new MachineNode(machine.name(), ssh, new PostgresInstallation(node[3], Integer.parseInt(node[2])), node[0],
+                        Integer.parseInt(node[1]), cluster.password);
+            }));
+            return cluster;
+        } catch (Parallel.PartialFailure failure) {
+            cluster.connections.forEach(SshConnection::close);
+            throw failure.first();
+        } catch (RuntimeException | Error failure) {
+            cluster.connections.forEach(SshConnection::close);
+            throw failure;
+        }
+    }
+
+    /** The marker, both passwords and each node's run directory, port and binaries, beside the machines' own record. */
+    @Override
+    public java.util.Map<String, String> reuseRecord() {
+        java.util.Map<String, String> record = new java.util.LinkedHashMap<>(provided.reuseRecord());
+        record.put(RECORD_MARKER, marker);
+        record.put(RECORD_PASSWORD, password);
+        record.put(RECORD_REPLICATION_PASSWORD, replicationPassword);
+        for (MachineNode node : nodes) {
+            record.put(RECORD_NODE + node.name(), String.join(" ", node.runDir(), String.valueOf(node.replicationPort()),
+                    String.valueOf(node.installation().major()), node.installation().bindir()));
+        }
+        return record;
+    }
+
+    /** The servers run on for the next run; this JVM's SSH connections and port forwards end. */
+    @Override
+    public synchronized void detach() {
+        closed = true;
+        nodes.forEach(MachineNode::closeSession);
+        connections.forEach(SshConnection::close);
+        provided.detach();
     }
 
     private MachineNode prepare(Machine machine) {

@@ -12,4 +12,14 @@ interface ProvidedMachines {
      * cluster stay, and the text says where and how to remove them.
      */
     Optional<String> release(boolean keepEvidence);
+
+    /** For machines kept for the next run: what a later JVM needs to find them again. */
+    default java.util.Map<String, String> reuseRecord() {
+        throw new UnsupportedOperationException("these machines are not kept for the next run");
+    }
+
+    /** The end of this JVM for machines kept for the next run: they stay, and so does what holds their network. */
+    default void detach() {
+        throw new UnsupportedOperationException("these machines are not kept for the next run");
+    }
 }

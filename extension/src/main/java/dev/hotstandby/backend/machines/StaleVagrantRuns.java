@@ -16,7 +16,8 @@ import java.util.Properties;
  * Vagrant machines a JVM that is gone left running (killed before its teardown): each cluster's
  * Vagrant folder names its JVM in an {@value #OWNER_FILE} file, and the next cluster's start
  * destroys the machines of folders whose JVM no longer runs, with Vagrant itself, so any provider
- * is cleaned the same way.
+ * is cleaned the same way. Machines kept for the next run name their reuse entry instead
+ * ({@link KeptVagrantRuns}): they are left to its watchdog, and reaped only once the entry is gone.
  */
 final class StaleVagrantRuns {
     static final String OWNER_FILE = "hotstandby-owner";
@@ -26,17 +27,20 @@ final class StaleVagrantRuns {
     private StaleVagrantRuns() {
     }
 
-    /** Names this JVM as the owner, with the environment the Vagrantfile was evaluated in (which machines exist). */
-    static void markOwned(Path folder, Map<String, String> environment) throws IOException {
+    /**
+     * Names the owner (this JVM, or the reuse entry of kept machines), with the environment the
+     * Vagrantfile was evaluated in (which machines exist).
+     */
+    static void markOwned(Path folder, Map<String, String> environment, String owner) throws IOException {
         Properties saved = new Properties();
         saved.putAll(environment);
         try (Writer writer = Files.newBufferedWriter(folder.resolve(ENVIRONMENT_FILE), StandardCharsets.UTF_8)) {
             saved.store(writer, "the environment of this cluster's vagrant runs");
         }
-        Files.writeString(folder.resolve(OWNER_FILE), JvmOwner.current(), StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve(OWNER_FILE), owner, StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> environment(Path folder) throws IOException {
+    static Map<String, String> environment(Path folder) throws IOException {
         Properties saved = new Properties();
         Path file = folder.resolve(ENVIRONMENT_FILE);
         if (Files.isRegularFile(file)) {
@@ -49,12 +53,16 @@ final class StaleVagrantRuns {
         return environment;
     }
 
+    private static boolean isGone(String owner) {
+        return KeptVagrantRuns.entry(owner).map(KeptVagrantRuns::entryGone).orElseGet(() -> JvmOwner.isGone(owner));
+    }
+
     static void reap() {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(temp, PREFIX + "*")) {
             for (Path folder : folders) {
                 Path owner = folder.resolve(OWNER_FILE);
-                if (Files.isRegularFile(owner) && JvmOwner.isGone(Files.readString(owner, StandardCharsets.UTF_8).strip())) {
+                if (Files.isRegularFile(owner) && isGone(Files.readString(owner, StandardCharsets.UTF_8).strip())) {
                     Vagrant vagrant = new Vagrant(folder, folder.resolve("state"), environment(folder));
                     boolean destroyed = VagrantMachines.destroy(vagrant).ok();
                     DockerLeftovers.remove(folder.getFileName().toString());

@@ -22,9 +22,15 @@ import java.util.function.Predicate;
  * lease stays held for the rest of the JVM, and a subnet whose docker network (the docker
  * provider's {@code vagrant_network_<subnet>.0/24}) still has containers is skipped, whichever
  * JVM kept them; so is one that another Docker network overlaps.
+ *
+ * <p>Machines kept for the next run ({@code hotstandby.reuse}) keep their subnet after the JVM: a
+ * marker file {@code <subnet>}{@value #KEPT_SUFFIX} names their work directory, and the subnet is
+ * skipped while that directory exists; their teardown removes the marker. A start that finds every
+ * subnet taken removes a kept cluster that nobody holds and takes its subnet.
  */
 final class SubnetLease implements AutoCloseable {
     private static final Path LOCKS = Path.of(System.getProperty("java.io.tmpdir"), "hotstandby-vagrant-subnets");
+    static final String KEPT_SUFFIX = ".kept";
     /**
      * Lock files held in this JVM. Checked before a lock file is even opened: closing any channel of
      * a file releases every lock the JVM holds on it (POSIX locks are per process), so probing a
@@ -33,15 +39,25 @@ final class SubnetLease implements AutoCloseable {
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private final String network;
     private final Path lockFile;
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** Null for the subnet of machines an earlier run kept: their marker holds it, not a lock. */
+    private FileChannel channel;
+    private FileLock lock;
     private volatile boolean kept;
+    /** Set while machines kept for the next run hold the subnet. */
+    private volatile Path keptMarker;
 
     private SubnetLease(String network, Path lockFile, FileChannel channel, FileLock lock) {
         this.network = network;
         this.lockFile = lockFile;
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /** The subnet of machines an earlier run kept ({@link #keepFor}); its marker still holds it. */
+    static SubnetLease ofKept(String network) {
+        SubnetLease lease = new SubnetLease(network, LOCKS.resolve(network + ".lock").toAbsolutePath(), null, null);
+        lease.keptMarker = LOCKS.resolve(network + KEPT_SUFFIX).toAbsolutePath();
+        return lease;
     }
 
     /** The first three octets, e.g. {@code 192.168.57}. */
@@ -60,6 +76,9 @@ final class SubnetLease implements AutoCloseable {
                     .pollInterval(java.time.Duration.ofSeconds(1))
                     .until(() -> {
                         lease.set(tryAcquire(LOCKS, SubnetLease::dockerUses));
+                        if (lease.get() == null && KeptVagrantRuns.removeOneIdle(LOCKS)) {
+                            lease.set(tryAcquire(LOCKS, SubnetLease::dockerUses));
+                        }
                         return lease.get() != null;
                     });
         } catch (org.awaitility.core.ConditionTimeoutException allInUse) {
@@ -97,7 +116,7 @@ final class SubnetLease implements AutoCloseable {
                 }
                 FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = channel.tryLock();
-                if (lock != null && !occupied.test(network)) {
+                if (lock != null && !keptByMachines(locks, network) && !occupied.test(network)) {
                     return new SubnetLease(network, lockFile, channel, lock);
                 }
                 // another JVM has it, or kept machines still sit on it
@@ -110,14 +129,60 @@ final class SubnetLease implements AutoCloseable {
         return null;
     }
 
+    /** Whether machines kept for the next run still hold the subnet: its marker names a work directory that exists. */
+    private static boolean keptByMachines(Path locks, String network) throws IOException {
+        Path marker = locks.resolve(network + KEPT_SUFFIX);
+        if (!Files.isRegularFile(marker)) {
+            return false;
+        }
+        String work = Files.readString(marker, StandardCharsets.UTF_8).strip();
+        if (!work.isEmpty() && Files.isDirectory(Path.of(work))) {
+            return true;
+        }
+        Files.deleteIfExists(marker);   // its machines were removed without their teardown
+        return false;
+    }
+
+    /** The marker that keeps the subnet for machines kept for the next run in {@code work}; their teardown removes it. */
+    Path keepFor(Path work) {
+        Path marker = lockFile.resolveSibling(network + KEPT_SUFFIX);
+        try {
+            Files.writeString(marker, work.toAbsolutePath() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot keep the private network " + network + " for " + work, e);
+        }
+        keptMarker = marker;
+        return marker;
+    }
+
+    /** The end of this JVM for kept machines: the lock goes, the marker keeps the subnet for them. */
+    void detach() {
+        releaseLock();
+    }
+
     /** The machines stay (evidence of a failure): {@link #close()} then leaves the subnet held. */
     void keep() {
         kept = true;
     }
 
+    /** The machines are gone: the subnet is free again, unless they stay as evidence. */
     @Override
     public void close() {
         if (kept) {
+            return;
+        }
+        if (keptMarker != null) {
+            try {
+                Files.deleteIfExists(keptMarker);
+            } catch (IOException ignored) {
+                // a marker naming a removed work directory is cleared by the next lease
+            }
+        }
+        releaseLock();
+    }
+
+    private synchronized void releaseLock() {
+        if (channel == null) {
             return;
         }
         try {
@@ -126,6 +191,7 @@ final class SubnetLease implements AutoCloseable {
         } catch (IOException ignored) {
             // the lock goes with the channel or the JVM
         } finally {
+            channel = null;
             HELD.remove(lockFile);
         }
     }

@@ -5,6 +5,8 @@ import dev.hotstandby.BackendUnavailableException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
+import dev.hotstandby.engine.JvmOwner;
+import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +29,8 @@ import java.util.stream.Stream;
  * endpoints from {@code vagrant ssh-config}, each machine's host key read through Vagrant and pinned
  * for this run, {@code vagrant destroy -f} when the cluster closes (kept, with the command to remove
  * them, when evidence is kept). Vagrant only boots machines; PostgreSQL is the library's work.
+ * Machines kept for the next run ({@code hotstandby.reuse}) outlive the JVM with their work
+ * directory and subnet; {@link KeptVagrantRuns} says how they are removed.
  */
 final class VagrantMachines implements ProvidedMachines {
     static final String FOLDER_PROPERTY = "hotstandby.vagrant.dir";
@@ -44,8 +48,11 @@ final class VagrantMachines implements ProvidedMachines {
         this.work = work;
     }
 
-    /** Brings the machines up, or throws having destroyed whatever Vagrant had made. */
-    static VagrantMachines up(ClusterSpec spec, Properties properties) {
+    /**
+     * Brings the machines up, or throws having destroyed whatever Vagrant had made; kept for the next
+     * run when {@code reuse} is not null (its teardown written before {@code vagrant up} runs).
+     */
+    static VagrantMachines up(ClusterSpec spec, Properties properties, ReuseEntry reuse) {
         String version = Vagrant.version().orElse(null);
         if (version == null) {
             String message = spec.owner() + ": Backend.VAGRANT needs Vagrant (the `vagrant` command), which is not on the"
@@ -71,15 +78,21 @@ final class VagrantMachines implements ProvidedMachines {
         environment.put("HOTSTANDBY_STANDBYS", String.valueOf(spec.standbys()));
         environment.put("HOTSTANDBY_NETWORK", subnet.network());
         environment.put("HOTSTANDBY_RUN", work.getFileName().toString());
+        Path folder;
         try {
-            StaleVagrantRuns.markOwned(work, environment);
-        } catch (IOException e) {
+            folder = folder(properties, work);
+            StaleVagrantRuns.markOwned(work, environment, reuse == null ? JvmOwner.current()
+                    : KeptVagrantRuns.owner(reuse.directory()));
+            if (reuse != null) {
+                Path kept = subnet.keepFor(work);
+                reuse.writeTeardown(KeptVagrantRuns.teardown(work, folder, subnet.network(), kept, environment));
+            }
+        } catch (IOException | RuntimeException e) {
             subnet.close();
             deleteTree(work);
-            throw new UncheckedIOException("cannot write into " + work, e);
+            throw e instanceof IOException io ? new UncheckedIOException("cannot write into " + work, io) : (RuntimeException) e;
         }
-        VagrantMachines machines = new VagrantMachines(new Vagrant(folder(properties, work), work.resolve("state"), environment),
-                subnet, work);
+        VagrantMachines machines = new VagrantMachines(new Vagrant(folder, work.resolve("state"), environment), subnet, work);
         try {
             machines.start(spec, properties.getProperty(PROVIDER_PROPERTY, "").trim());
             return machines;
@@ -180,6 +193,61 @@ final class VagrantMachines implements ProvidedMachines {
     @Override
     public List<Machine> machines() {
         return List.copyOf(machines);
+    }
+
+    private static final String RECORD_WORK = "vagrant.work";
+    private static final String RECORD_FOLDER = "vagrant.folder";
+    private static final String RECORD_NETWORK = "vagrant.network";
+    private static final String RECORD_MACHINE = "vagrant.machine.";
+
+    /** The work directory, the Vagrantfile's folder, the subnet, and each machine's SSH endpoint, key and pinned host key. */
+    @Override
+    public Map<String, String> reuseRecord() {
+        Map<String, String> record = new java.util.LinkedHashMap<>();
+        record.put(RECORD_WORK, work.toString());
+        record.put(RECORD_FOLDER, vagrant.folder().toString());
+        record.put(RECORD_NETWORK, subnet.network());
+        for (Machine machine : machines) {
+            record.put(RECORD_MACHINE + machine.name(), String.join(" ", machine.sshHost(), String.valueOf(machine.sshPort()),
+                    machine.user(), machine.key().toString(), machine.address(), machine.hostKeys().pinnedLine().orElseThrow()));
+        }
+        return record;
+    }
+
+    /**
+     * The machines an earlier run kept, as its record says ({@code backend.} properties), for
+     * {@code names}; empty when their work directory is gone. Nothing is contacted yet.
+     */
+    static Optional<VagrantMachines> attached(Properties record, List<String> names) {
+        String work = record.getProperty("backend." + RECORD_WORK, "");
+        String folder = record.getProperty("backend." + RECORD_FOLDER, "");
+        String network = record.getProperty("backend." + RECORD_NETWORK, "");
+        if (work.isEmpty() || folder.isEmpty() || network.isEmpty() || !Files.isDirectory(Path.of(work))) {
+            return Optional.empty();
+        }
+        Path workPath = Path.of(work);
+        Map<String, String> environment;
+        try {
+            environment = StaleVagrantRuns.environment(workPath);
+        } catch (IOException unreadable) {
+            return Optional.empty();
+        }
+        VagrantMachines attached = new VagrantMachines(new Vagrant(Path.of(folder), workPath.resolve("state"), environment),
+                SubnetLease.ofKept(network), workPath);
+        for (String name : names) {
+            String[] fields = record.getProperty("backend." + RECORD_MACHINE + name, "").split(" ", 6);
+            if (fields.length < 6) {
+                return Optional.empty();
+            }
+            attached.machines.add(new Machine(name, fields[0], Integer.parseInt(fields[1]), fields[2], Path.of(fields[3]),
+                    HostKeys.pinned(fields[5]), fields[4]));
+        }
+        return Optional.of(attached);
+    }
+
+    @Override
+    public void detach() {
+        subnet.detach();
     }
 
     @Override

@@ -37,6 +37,23 @@ class SubnetLeaseTest {
     }
 
     @Test
+    void machinesKeptForTheNextRunHoldTheirSubnetAfterTheJvmUntilTheirWorkDirectoryIsGone() throws Exception {
+        Path work = java.nio.file.Files.createDirectory(locks.resolve("work"));
+        SubnetLease keeping = SubnetLease.acquire(locks, network -> false);
+        keeping.keepFor(work);
+        keeping.detach();   // the end of the JVM: the lock goes, the marker stays
+
+        try (SubnetLease next = SubnetLease.acquire(locks, network -> false)) {
+            assertThat(next.network()).as("the kept machines' subnet is skipped").isEqualTo("192.168.57");
+        }
+        java.nio.file.Files.delete(work);   // removed without their teardown
+        try (SubnetLease next = SubnetLease.acquire(locks, network -> false)) {
+            assertThat(next.network()).as("a marker naming no work directory holds nothing").isEqualTo("192.168.56");
+        }
+        assertThat(locks.resolve("192.168.56" + SubnetLease.KEPT_SUFFIX)).doesNotExist();
+    }
+
+    @Test
     void aSubnetWhoseDockerNetworkStillHasContainersIsSkipped() {
         // kept by a JVM that is gone: no lock holds it, its containers still do
         try (SubnetLease lease = SubnetLease.acquire(locks, network -> network.equals("192.168.56"))) {
