@@ -1,12 +1,16 @@
 # Shared by .ci/run, .ci/containers.sh and .ci/vagrant.sh (sourced, not run).
 
 # step NAME COMMAND...: runs the command under a heading, then prints how long it took (and the run so far).
+# The run so far counts from $CI_STARTED_AT (seconds since the epoch; .ci/run exports it to its scripts).
 step() {
-  local name=$1 started=$SECONDS status=0
+  local name=$1 started status=0
+  started=$(date +%s)
   shift
   echo "== $name"
   "$@" || status=$?
-  echo "-- $((SECONDS - started)) s: $name (the run so far: $(( (SECONDS - ${ci_started:-0}) / 60 )) min)$( [ "$status" = 0 ] || echo ", FAILED with status $status")"
+  local now
+  now=$(date +%s)
+  echo "-- $((now - started)) s: $name (the run so far: $(( (now - ${CI_STARTED_AT:-$started}) / 60 )) min)$( [ "$status" = 0 ] || echo ", FAILED with status $status")"
   return "$status"
 }
 
@@ -116,4 +120,34 @@ import_debian_base() {
   grep -o " $rootfs/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l || true
   rm -rf --one-file-system "$rootfs" "$rootfs.log"
   trap - EXIT
+}
+
+# in_background NAME COMMAND...: starts the command now, its output into a log, so that work which
+# waits mostly for the network and the disk (packages, image builds) runs beside the tests;
+# await_background NAME prints that log once the command is done and fails if it failed.
+in_background() {
+  local name=$1
+  shift
+  if [ -z "${BACKGROUND:-}" ]; then
+    BACKGROUND=$(mktemp -d /tmp/hotstandby-ci-background.XXXXXX)
+    export BACKGROUND
+  fi
+  (
+    started=$SECONDS status=0
+    "$@" >"$BACKGROUND/$name.log" 2>&1 </dev/null || status=$?
+    echo "$status $((SECONDS - started))" >"$BACKGROUND/$name.done"
+  ) &
+}
+
+# await_background NAME [--quiet]: waits until NAME is done; prints its log (unless --quiet) and how
+# long it ran; its exit status.
+await_background() {
+  local name=$1 status seconds
+  until [ -f "$BACKGROUND/$name.done" ]; do sleep 1; done
+  read -r status seconds <"$BACKGROUND/$name.done"
+  if [ "${2:-}" != --quiet ]; then
+    cat "$BACKGROUND/$name.log"
+    echo "($name ran in the background for $seconds s; exit status $status)"
+  fi
+  return "$status"
 }
