@@ -53,6 +53,24 @@ class ReuseEntryTest {
         assertThat(registry.resolve("torn-down")).as("its teardown ran").exists();
     }
 
+    @Test
+    void aKeptClusterGivesWayOnlyWhenNobodyHoldsIt() throws Exception {
+        Path configuration = Files.createDirectory(registry.resolve("configuration"));
+        Path directory = Files.createDirectory(configuration.resolve("entry"));
+        ReuseEntry entry = new ReuseEntry(directory);
+        entry.writeTeardown("touch \"$1\"/../../torn-down\n");
+        assertThat(entry.tryLease()).isTrue();
+
+        assertThat(ReusedClusters.removeIfIdle(directory)).as("held by a run").isFalse();
+        assertThat(directory).exists();
+        entry.release();
+
+        assertThat(ReusedClusters.removeIfIdle(directory)).as("nobody holds it").isTrue();
+        assertThat(registry.resolve("torn-down")).as("its teardown ran").exists();
+        assertThat(configuration).as("the entry and its configuration's directory are gone").doesNotExist();
+        assertThat(ReusedClusters.removeIfIdle(directory)).as("gone already").isFalse();
+    }
+
     /** The pids with a POSIX lock on {@code file}: /proc/locks names the file by device and inode ("... 4711 00:2c:123 0 EOF"). */
     private static List<Long> lockHolders(Path file) throws IOException {
         String inode = String.valueOf(Files.getAttribute(file, "unix:ino"));
