@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The containers backend's suites: its own tests, the conformance suite, the samples and the Spring Boot
 # module on the PostgreSQL 15 and 17 images, then a check that nothing of it is left.
-# Run by .ci/run (beside the other backend's suites), after its set-up started in the background.
+# Run by .ci/run, after its set-up started in the background.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The machines backend's suites: its own tests (Vagrant machines, existing hosts over SSH), the
 # conformance suite and the samples on Vagrant machines of Debian 12 and 13, then a check that nothing is left.
-# Run by .ci/run (beside the other backend's suites), after its set-up started in the background.
+# Run by .ci/run, after its set-up started in the background.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . .ci/lib.sh

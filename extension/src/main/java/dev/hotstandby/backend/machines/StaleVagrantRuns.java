@@ -62,13 +62,17 @@ final class StaleVagrantRuns {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(temp, PREFIX + "*")) {
             for (Path folder : folders) {
                 Path owner = folder.resolve(OWNER_FILE);
-                if (Files.isRegularFile(owner) && isGone(Files.readString(owner, StandardCharsets.UTF_8).strip())) {
-                    Vagrant vagrant = new Vagrant(folder, folder.resolve("state"), environment(folder));
-                    boolean destroyed = VagrantMachines.destroy(vagrant).ok();
-                    DockerLeftovers.remove(folder.getFileName().toString());
-                    if (destroyed) {
-                        VagrantMachines.deleteTree(folder);
+                try {
+                    if (Files.isRegularFile(owner) && isGone(Files.readString(owner, StandardCharsets.UTF_8).strip())) {
+                        Vagrant vagrant = new Vagrant(folder, folder.resolve("state"), environment(folder));
+                        boolean destroyed = VagrantMachines.destroy(vagrant).ok();
+                        DockerLeftovers.remove(folder.getFileName().toString());
+                        if (destroyed) {
+                            VagrantMachines.deleteTree(folder);
+                        }
                     }
+                } catch (IOException | RuntimeException reapedMeanwhile) {
+                    // another JVM's start removed the folder while this one looked at it; never fails a start
                 }
             }
         } catch (IOException unreadable) {
