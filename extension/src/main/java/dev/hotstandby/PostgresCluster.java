@@ -408,9 +408,10 @@ public final class PostgresCluster implements AutoCloseable {
      * {@code confirmed_flush_lsn} has reached the one the primary's slot has now (PostgreSQL 17+,
      * {@code logical = true}): a promotion after this return resumes the consumer no earlier than that.
      * A standby syncs a new slot only once the primary's consumer has moved past what the standby can
-     * serve, so keep consuming while this waits. Waits at most 30 s.
+     * serve, so keep consuming while this waits. Waits at most 30 s; fails after 5 s, naming that
+     * cause, while the standby holds only a temporary copy and no consumer moves the primary's slot.
      *
-     * @throws ReplicationTimeoutException showing both nodes' {@code pg_replication_slots}
+     * @throws ReplicationTimeoutException showing both nodes' {@code pg_replication_slots}, or the cause
      */
     public void awaitSlotSynced(PostgresNode standby, String slot) {
         String operation = "awaitSlotSynced";

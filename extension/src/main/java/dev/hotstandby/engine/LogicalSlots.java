@@ -196,6 +196,7 @@ final class LogicalSlots {
                 + " WHERE slot_name = " + Sql.literal(slot));
         String reached = target == null ? "true" : "s.confirmed_flush_lsn >= " + Sql.literal(target) + "::pg_lsn";
         long[] nextNudge = {System.nanoTime()};
+        UnmovedFailoverSlot deadEnd = new UnmovedFailoverSlot(primary, standby, slot, operation);
         Waits.until(standby.name() + " has the slot \"" + slot + "\" synced from " + primary.name()
                         + " (synced, not temporary, not invalidated, at the primary's confirmed_flush_lsn "
                         + target + ")", timeout,
@@ -204,7 +205,11 @@ final class LogicalSlots {
                         nextNudge[0] = System.nanoTime() + NUDGE_EVERY.toNanos();
                         nudgeSync(primary);
                     }
-                    return "t".equals(standby.query(probe.replace("?", reached)));
+                    if ("t".equals(standby.query(probe.replace("?", reached)))) {
+                        return true;
+                    }
+                    deadEnd.check();
+                    return false;
                 },
                 () -> "pg_replication_slots on " + primary.name() + ":\n" + slotRows(primary)
                         + "\npg_replication_slots on " + standby.name() + ":\n" + slotRows(standby),

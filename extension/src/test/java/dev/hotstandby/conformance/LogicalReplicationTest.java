@@ -8,10 +8,12 @@ import static dev.hotstandby.conformance.Sql.single;
 import static dev.hotstandby.conformance.Sql.slotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hotstandby.Backend;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
+import dev.hotstandby.ReplicationTimeoutException;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
@@ -190,6 +192,24 @@ class LogicalReplicationTest {
                     + " || ':' || (confirmed_flush_lsn >= '" + primarysPosition + "'::pg_lsn) FROM pg_replication_slots"
                     + " WHERE slot_name = 'fo_slot'")).as(standby.name()).isEqualTo("true:false:true:valid:true");
         }
+    }
+
+    @Test
+    void awaitSlotSyncedNamesTheCauseWhenNoConsumerMovesTheSlot(PostgresCluster cluster) throws Exception {
+        PostgresNode primary = cluster.primary();
+        assumeTrue(major(primary) >= 17, "failover slots need PostgreSQL 17 or newer");
+        execute(primary, "CREATE TABLE unread_orders (id int)");
+        cluster.createLogicalSlot("unread", "test_decoding", true);
+        execute(primary, "INSERT INTO unread_orders VALUES (1)");
+
+        assertThatThrownBy(() -> cluster.awaitSlotSynced(cluster.standby(0), "unread"))
+                .isInstanceOf(ReplicationTimeoutException.class)
+                .hasMessageContaining("standby-0 holds only a temporary copy of the slot \"unread\"")
+                .hasMessageContaining("no consumer is connected to it")
+                .hasMessageContaining("a consumer reading the slot past a running-xacts record");
+        assertThat(single(cluster.standby(0), "SELECT synced || ':' || temporary FROM pg_replication_slots"
+                + " WHERE slot_name = 'unread'")).as("what the message says").isEqualTo("true:true");
+        assertThat(single(primary, "SELECT active FROM pg_replication_slots WHERE slot_name = 'unread'")).isEqualTo("f");
     }
 
     @Test
