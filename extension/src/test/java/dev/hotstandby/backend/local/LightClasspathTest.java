@@ -26,6 +26,8 @@ class LightClasspathTest {
             // optional as well: the containers backend's tar streams (Testcontainers brings it)
             "/org/apache/commons/commons-compress/", "/commons-io/", "/org/apache/commons/commons-lang3/",
             "/commons-codec/",
+            // the CLI's logging binding, optional too: a user's own binding decides
+            "/org/slf4j/slf4j-nop/",
             // shaded into the published jar; the local backend loads none of it unless it fetches
             "/org/apache/maven/", "/org/codehaus/plexus/", "/org/apache/httpcomponents/", "/com/google/",
             "/org/slf4j/jcl-over-slf4j/", "/javax/inject/", "/org/ow2/asm/");
