@@ -167,5 +167,14 @@ public record ClusterSpec(String owner, int standbys, int major, Backend backend
         return "standby-" + index;
     }
 
+    /** Every node's name in order: {@code primary}, then {@code standby-0} ... {@code standby-<standbys - 1>}. */
+    public java.util.List<String> nodeNames() {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(PRIMARY_NAME));
+        for (int i = 0; i < standbys(); i++) {
+            names.add(standbyName(i));
+        }
+        return java.util.List.copyOf(names);
+    }
+
     public static final String PRIMARY_NAME = "primary";
 }

@@ -123,10 +123,7 @@ final class ContainerCluster implements BackendCluster {
             return Optional.empty();
         }
         try {
-            List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
-            for (int i = 0; i < spec.standbys(); i++) {
-                names.add(ClusterSpec.standbyName(i));
-            }
+            List<String> names = spec.nodeNames();
             for (String name : names) {
                 Optional<InspectContainerResponse> kept = keptContainer(client, record.getProperty("backend."
                         + RECORD_CONTAINER + name, ""), id, name);

@@ -110,10 +110,7 @@ final class LocalCluster implements BackendCluster {
         }
         LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace, directory,
                 record.getProperty("backend." + RECORD_PASSWORD));
-        List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
-        for (int i = 0; i < spec.standbys(); i++) {
-            names.add(ClusterSpec.standbyName(i));
-        }
+        List<String> names = spec.nodeNames();
         for (String name : names) {
             String port = record.getProperty("backend.port." + name, "");
             PortReservations.Port reserved = port.isEmpty() ? null : ports.reserve(Integer.parseInt(port));

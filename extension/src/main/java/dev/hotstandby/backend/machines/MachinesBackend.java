@@ -7,8 +7,6 @@ import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.Lifetime;
 import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.RunningCluster;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -61,11 +59,7 @@ public final class MachinesBackend implements ClusterBackend {
             return Optional.empty();
         }
         java.util.Properties record = entry.record();
-        List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
-        for (int i = 0; i < spec.standbys(); i++) {
-            names.add(ClusterSpec.standbyName(i));
-        }
-        return VagrantMachines.attached(record, names).map(machines -> {
+        return VagrantMachines.attached(record, spec.nodeNames()).map(machines -> {
             MachineCluster cluster = MachineCluster.attach(spec, machines, record);
             dev.hotstandby.engine.StartupTrace.mark("machines logged in to again");
             try {

@@ -118,10 +118,7 @@ final class VagrantMachines implements ProvidedMachines {
             throw new ClusterStartException(spec.owner() + ": `vagrant " + String.join(" ", up) + "` in " + vagrant.folder()
                     + " failed:\n" + RubyCrash.summary(result.output()).orElse(tail(result.output())));
         }
-        List<String> names = new ArrayList<>(List.of(ClusterSpec.PRIMARY_NAME));
-        for (int i = 0; i < spec.standbys(); i++) {
-            names.add(ClusterSpec.standbyName(i));
-        }
+        List<String> names = spec.nodeNames();
         Map<String, Machine> reported = ReportedMachines.parse(result.output());
         if (!reported.keySet().containsAll(names)) {
             reported = askVagrant(spec, names);
