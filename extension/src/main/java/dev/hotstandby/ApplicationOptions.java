@@ -22,12 +22,19 @@ import java.util.regex.Pattern;
  * @param clientFaults every handle given out ({@code jdbcUrl()}, {@code dataSource()}, injection,
  *                    {@code multiHostJdbcUrl()}) reaches its node through a relay of the test JVM, which
  *                    {@code cutClients}, {@code restoreClients} and {@code delayClients} act on
+ * @param password    the password of {@code username} and of the superuser, or null for one generated per cluster
+ *                    (the default: then no password outlives its cluster); fixed, for harnesses that need known
+ *                    credentials, such as pgjdbc's own tests
  */
-public record ApplicationOptions(String database, String username, List<String> initScripts, boolean clientFaults) {
+public record ApplicationOptions(String database, String username, List<String> initScripts, boolean clientFaults,
+                                 String password) {
 
     public static final String SUPERUSER = "postgres";
     public static final String DEFAULT_DATABASE = "postgres";
     public static final ApplicationOptions DEFAULTS = new ApplicationOptions(DEFAULT_DATABASE, SUPERUSER, List.of(), false);
+
+    /** Printable ASCII without space, quotes or backslash: it goes into conninfo strings and psql lines unquoted. */
+    private static final Pattern PASSWORD = Pattern.compile("[!#-&(-\\[\\]-~]{1,100}");
 
     /** An unquoted SQL identifier as PostgreSQL folds it: lower case, at most 63 bytes. */
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
@@ -38,9 +45,35 @@ public record ApplicationOptions(String database, String username, List<String> 
         initScripts = initScripts == null ? List.of() : List.copyOf(initScripts.stream().map(String::trim).toList());
     }
 
+    /** With a password generated per cluster. */
+    public ApplicationOptions(String database, String username, List<String> initScripts, boolean clientFaults) {
+        this(database, username, initScripts, clientFaults, null);
+    }
+
     /** Without client faults: the handles reach the nodes directly. */
     public ApplicationOptions(String database, String username, List<String> initScripts) {
         this(database, username, initScripts, false);
+    }
+
+    /** The fixed {@link #password()}, or a new one from {@code generated} when there is none. */
+    public String passwordOr(java.util.function.Supplier<String> generated) {
+        return password != null ? password : generated.get();
+    }
+
+    /** The password itself never shows (the value ends up in logs and in the reuse key): only a digest of it. */
+    @Override
+    public String toString() {
+        return "ApplicationOptions[database=" + database + ", username=" + username + ", initScripts=" + initScripts
+                + ", clientFaults=" + clientFaults + ", password=" + (password == null ? "generated" : "fixed " + digest(password)) + "]";
+    }
+
+    private static String digest(String password) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException absent) {
+            throw new IllegalStateException("the JVM has no SHA-256", absent);
+        }
     }
 
     /** Whether {@link #username()} is a role of its own rather than the superuser. */
@@ -55,6 +88,12 @@ public record ApplicationOptions(String database, String username, List<String> 
         if (username.startsWith("pg_")) {
             throw new ClusterConfigurationException(owner + ": username must not start with pg_ (PostgreSQL reserves"
                     + " those role names) but was \"" + username + "\"");
+        }
+        if (password != null && !PASSWORD.matcher(password).matches()) {
+            throw new ClusterConfigurationException(owner + ": password must be 1 to 100 printable ASCII characters"
+                    + " without spaces, quotes or backslashes (it is written into conninfo strings unquoted) but "
+                    + (password.isEmpty() ? "was empty" : "has " + password.length() + " characters, one of them not allowed")
+                    + "; e.g. password = \"test-secret\", or leave it out for one generated per cluster");
         }
         for (String script : initScripts) {
             if (script.isEmpty() || script.equals("file:")) {

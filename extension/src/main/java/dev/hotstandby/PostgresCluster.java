@@ -679,6 +679,7 @@ public final class PostgresCluster implements AutoCloseable {
         private ServerSettings settings = ServerSettings.NONE;
         private String database = ApplicationOptions.DEFAULT_DATABASE;
         private String username = ApplicationOptions.SUPERUSER;
+        private String password;
         private List<String> initScripts = List.of();
         private boolean clientFaults;
         private boolean shared;
@@ -826,6 +827,17 @@ public final class PostgresCluster implements AutoCloseable {
         }
 
         /**
+         * A fixed password for {@link #username} and the superuser instead of one generated per cluster,
+         * for harnesses that need known credentials (pgjdbc's own tests read theirs from a file). Printable
+         * ASCII without spaces, quotes or backslashes. A shared or reused cluster is shared only with
+         * builders of the same password.
+         */
+        public Builder password(String password) {
+            this.password = password;
+            return this;
+        }
+
+        /**
          * SQL scripts run in order on the primary, in {@link #database} as {@link #username}, once the
          * cluster runs; {@link #start()} returns when every standby has replayed them. Each is a classpath
          * resource ({@code "schema.sql"}) or a file ({@code "file:src/test/sql/schema.sql"}).
@@ -873,7 +885,7 @@ public final class PostgresCluster implements AutoCloseable {
                     archiving, replicationSlots, logical);
             return ClusterSpec.of(owner, standbys, version, backend, replication, startTimeout, image,
                     overrides).withHosts(hosts).withSettings(settings)
-                    .withApplication(new ApplicationOptions(database, username, initScripts, clientFaults));
+                    .withApplication(new ApplicationOptions(database, username, initScripts, clientFaults, password));
         }
     }
 }

@@ -19,26 +19,29 @@ import java.util.Map;
  * @param standbySettings {@code --standby-set name=value}, in order: on standbys only
  * @param database        {@code --database}, or null for the default
  * @param username        {@code --username}, or null for the default
+ * @param password        {@code --password}, or null for one generated per cluster
  * @param initScripts     {@code --init-script PATH}, in order: files, or classpath resources with {@code classpath:}
  */
 record CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help,
                   List<Map.Entry<String, String>> settings, List<Map.Entry<String, String>> standbySettings,
-                  String database, String username, List<String> initScripts) {
+                  String database, String username, String password, List<String> initScripts) {
 
     /** Without server settings or application options. */
     CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help) {
-        this(standbys, version, exitAfterVerification, help, List.of(), List.of(), null, null, List.of());
+        this(standbys, version, exitAfterVerification, help, List.of(), List.of(), null, null, null, List.of());
     }
 
     static final String USAGE = """
             usage: hotstandby [--standbys N] [--version MAJOR] [--set NAME=VALUE]... [--standby-set NAME=VALUE]...
-                              [--database NAME] [--username NAME] [--init-script PATH]... [--exit] [--help]
+                              [--database NAME] [--username NAME] [--password PASSWORD] [--init-script PATH]...
+                              [--exit] [--help]
               --standbys N              number of hot standbys, 0 to %d (default 1)
               --version MAJOR           PostgreSQL major, %d to %d (default %d), or exact binaries such as 16.15.0
               --set NAME=VALUE          a server setting on every node, in postgresql.conf syntax; repeatable
               --standby-set NAME=VALUE  a server setting on the standbys only; repeatable
               --database NAME           the database the printed URLs use, created if absent (default postgres)
               --username NAME           the role the printed URLs use, created as its owner (default postgres)
+              --password PASSWORD       that role's and the superuser's password (default: generated per run)
               --init-script PATH        an SQL file run on the primary after the start; repeatable
               --exit                    stop the cluster after the verification instead of staying up
               --help                    print this help
@@ -60,6 +63,7 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
         List<Map.Entry<String, String>> standbySettings = new ArrayList<>();
         String database = null;
         String username = null;
+        String password = null;
         List<String> initScripts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             // Accept both "--standbys 2" and "--standbys=2", as most command-line tools do.
@@ -81,6 +85,7 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
                 }
                 case "--database" -> database = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "orders");
                 case "--username" -> username = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "app");
+                case "--password" -> password = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "test-secret");
                 case "--init-script" -> {
                     String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "schema.sql");
                     initScripts.add(value.startsWith("classpath:") ? value.substring("classpath:".length()) : "file:" + value);
@@ -89,11 +94,11 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
                 case "--help", "-h" -> help = flag(name, inlineValue);
                 default -> throw new UsageException("unknown option \"" + arg
                         + "\"; the options are --standbys N, --version MAJOR, --set NAME=VALUE, --standby-set NAME=VALUE,"
-                        + " --database NAME, --username NAME, --init-script PATH, --exit and --help");
+                        + " --database NAME, --username NAME, --password PASSWORD, --init-script PATH, --exit and --help");
             }
         }
         return new CliOptions(standbys, version, exit, help, List.copyOf(settings), List.copyOf(standbySettings),
-                database, username, List.copyOf(initScripts));
+                database, username, password, List.copyOf(initScripts));
     }
 
     private static String valueAfter(String[] args, int optionIndex, String option, String example)

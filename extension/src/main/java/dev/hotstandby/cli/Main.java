@@ -56,6 +56,7 @@ public final class Main {
             if (options.username() != null) {
                 builder.username(options.username());
             }
+            builder.password(options.password());
             spec = builder.initScripts(options.initScripts().toArray(String[]::new)).spec();
         } catch (UsageException | ClusterConfigurationException invalid) {
             err.println(prefixed(inCommandLineTerms(invalid.getMessage())));
@@ -124,7 +125,7 @@ public final class Main {
         }
     }
 
-    /** The generated password is URL-safe base64, so the conninfo values need no quoting. */
+    /** Generated passwords are URL-safe base64 and given ones refuse spaces, quotes and backslashes: no quoting needed. */
     static String psqlCommand(PostgresNode node) {
         return "psql \"host=" + node.host() + " port=" + node.port() + " user=" + node.username()
                 + " password=" + node.password() + " dbname=" + node.database() + "\"";
@@ -155,7 +156,8 @@ public final class Main {
     static String inCommandLineTerms(String message) {
         String rest = message.startsWith(OWNER + ": ") ? message.substring(OWNER.length() + 2) : message;
         for (String[] term : new String[][] {{"standbySettings", "--standby-set"}, {"settings", "--set"},
-                {"initScripts", "--init-script"}, {"username", "--username"}, {"database", "--database"}}) {
+                {"initScripts", "--init-script"}, {"username", "--username"}, {"password", "--password"},
+                {"database", "--database"}}) {
             if (rest.startsWith(term[0] + " ") || rest.startsWith(term[0] + ":")) {
                 return OWNER + ": " + term[1] + rest.substring(term[0].length());
             }

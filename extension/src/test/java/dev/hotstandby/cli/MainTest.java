@@ -53,12 +53,13 @@ class MainTest {
         Path script = Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE products (id int);\n");
         int status = run("--standbys", "2", "--set", "wal_level=logical", "--set=max_connections=120",
                 "--standby-set", "max_standby_streaming_delay=0", "--database", "shop", "--username", "shop_app",
-                "--init-script", script.toString(), "--exit");
+                "--password", "fixed-Secret_1", "--init-script", script.toString(), "--exit");
 
         assertThat(status).as("exit status; stdout:%n%s%nstderr:%n%s", out(), err()).isZero();
         assertThat(out())
                 .containsPattern("jdbc:postgresql://127\\.0\\.0\\.1:\\d+/shop")
-                .containsPattern("psql \"host=127\\.0\\.0\\.1 port=\\d+ user=shop_app password=\\S+ dbname=shop\"")
+                // the verification logs in over TCP with the password printed here
+                .containsPattern("psql \"host=127\\.0\\.0\\.1 port=\\d+ user=shop_app password=fixed-Secret_1 dbname=shop\"")
                 .contains("standby-1: reads 42 from sampledb.tab")
                 .contains("verification passed");
     }
@@ -79,6 +80,8 @@ class MainTest {
             "--set port=1    | hotstandby: --set must not set port: hotstandby sets it itself",
             "--standby-set hot_standby=off | hotstandby: --standby-set sets hot_standby = off on the standbys",
             "--username App  | hotstandby: --username must be a plain SQL identifier",
+            "--password a\\b | hotstandby: --password must be 1 to 100 printable ASCII characters without spaces, quotes or backslashes",
+            "--password      | --password needs a value, e.g. --password test-secret",
             "--init-script /no/such.sql | hotstandby: --init-script names \"file:/no/such.sql\", which is no readable file"})
     void rejectsABadCommandLineWithStatus2BeforeStartingAnything(String commandLine, String expectedMessage) {
         int status = run(commandLine.trim().split("\\s+"));

@@ -77,7 +77,8 @@ final class ContainerCluster implements BackendCluster {
         // eight characters naming the cluster's network, containers and volume
         String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         ReuseEntry reuse = lifetime.reuse().orElse(null);
-        ContainerCluster cluster = new ContainerCluster(spec, client, image, template, id, Passwords.generate(), reuse);
+        ContainerCluster cluster = new ContainerCluster(spec, client, image, template, id,
+                spec.application().passwordOr(Passwords::generate), reuse);
         try {
             if (reuse != null) {
                 // first: whatever fails from here on, the entry's removal removes what was made

@@ -68,7 +68,8 @@ final class LocalCluster implements BackendCluster {
         Path directory = lifetime.reuse().map(entry -> Workspace.privateDir(entry.directory().resolve(IN_ENTRY)))
                 .orElseGet(() -> Ownership.newClusterDirectory(workspace));
         lifetime.reuse().ifPresent(entry -> entry.writeTeardown(Ownership.teardownScript(IN_ENTRY)));
-        LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace, directory, Passwords.generate());
+        LocalCluster cluster = new LocalCluster(spec, binaries, template, workspace, directory,
+                spec.application().passwordOr(Passwords::generate));
         try {
             StartupTrace.mark("cluster directory made");
             cluster.nodes.add(cluster.node(ClusterSpec.PRIMARY_NAME, ports));

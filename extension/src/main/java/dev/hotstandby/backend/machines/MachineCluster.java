@@ -57,7 +57,7 @@ final class MachineCluster implements BackendCluster {
     static MachineCluster prepare(ClusterSpec spec, ProvidedMachines provided) {
         MachineCluster cluster = new MachineCluster(spec, provided, "hotstandby-"
                 + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x"),
-                Passwords.generate(), Passwords.generate());
+                spec.application().passwordOr(Passwords::generate), Passwords.generate());
         try {
             cluster.prepareNodes();
             return cluster;
