@@ -99,6 +99,28 @@ public final class ParameterCatalog {
         return new ParameterCatalog(contexts, source);
     }
 
+    /**
+     * Every name as PostgreSQL spells it with its context, one {@code name<TAB>context} a line: what
+     * {@link #parseLines} reads back, so a catalog can be kept where a backend finds it again (an image label).
+     */
+    public String lines() {
+        StringBuilder text = new StringBuilder();
+        contexts.forEach((key, context) -> text.append(spellings.get(key)).append('\t').append(context).append('\n'));
+        return text.toString();
+    }
+
+    /** What {@link #lines()} wrote. */
+    public static ParameterCatalog parseLines(String lines, String source) {
+        Map<String, String> contexts = new LinkedHashMap<>();
+        for (String line : lines.split("\n")) {
+            String[] fields = line.split("\t", -1);
+            if (fields.length == 2 && !fields[0].isBlank()) {
+                contexts.put(fields[0], fields[1]);
+            }
+        }
+        return new ParameterCatalog(contexts, source);
+    }
+
     /** A running server's {@code pg_settings}: every parameter it has, with the extensions it loaded. */
     public static ParameterCatalog fromServer(BackendNode node, int major) {
         String rows;

@@ -70,4 +70,14 @@ class ParameterCatalogTest {
         assertThat(ParameterCatalog.levenshtein("work_mem", "wokr_mem", 2)).isEqualTo(2);
         assertThat(ParameterCatalog.levenshtein("work_mem", "shared_buffers", 2)).isEqualTo(3);
     }
+
+    @Test
+    void itsLinesReadBackAsTheSameCatalog() {
+        ParameterCatalog kept = ParameterCatalog.parseLines(catalog.lines(), "PostgreSQL 15 (kept)");
+
+        assertThat(kept.lines()).isEqualTo(catalog.lines()).contains("DateStyle\tuser\n", "shared_buffers\tpostmaster\n");
+        assertThat(kept.context("datestyle")).hasValue("user");
+        assertThat(kept.unknown("work_men")).hasValue(
+                "\"work_men\" is not a parameter of PostgreSQL 15 (kept); did you mean \"work_mem\"?");
+    }
 }

@@ -12,6 +12,7 @@ import dev.hotstandby.engine.LinkAddress;
 import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
+import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Passwords;
 import dev.hotstandby.engine.Topology;
 import java.time.Duration;
@@ -43,6 +44,8 @@ final class ContainerCluster implements BackendCluster {
     private final ClusterReboot reboot;
     private final ClusterTeardown teardown;
     private final List<ContainerNode> nodes = new ArrayList<>();
+    /** The image's parameters as its template recorded them; null for an attached cluster (its servers tell). */
+    private ParameterCatalog parameters;
     private ReplicationRelays relays;
     private NetworkPartition partition;
     private Boolean canRewind;
@@ -73,12 +76,13 @@ final class ContainerCluster implements BackendCluster {
      * the entry's teardown removes it. Throws having removed what it had created.
      */
     static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template,
-                                   Lifetime lifetime) {
+                                   ParameterCatalog parameters, Lifetime lifetime) {
         // eight characters naming the cluster's network, containers and volume
         String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
         ReuseEntry reuse = lifetime.reuse().orElse(null);
         ContainerCluster cluster = new ContainerCluster(spec, client, image, template, id,
                 spec.application().passwordOr(Passwords::generate), reuse);
+        cluster.parameters = parameters;
         try {
             if (reuse != null) {
                 // first: whatever fails from here on, the entry's removal removes what was made
@@ -219,6 +223,11 @@ final class ContainerCluster implements BackendCluster {
     @Override
     public String username() {
         return NodeConnections.SUPERUSER;
+    }
+
+    @Override
+    public Optional<ParameterCatalog> parameterCatalog() {
+        return Optional.ofNullable(parameters);
     }
 
     @Override

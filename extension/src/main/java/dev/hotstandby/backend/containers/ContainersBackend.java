@@ -7,6 +7,7 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.Lifetime;
+import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.RunningCluster;
 import java.util.Optional;
@@ -59,7 +60,10 @@ public final class ContainersBackend implements ClusterBackend {
             throw new ClusterStartException(spec.owner() + ": the cluster did not start on image " + image + ": "
                     + e.getMessage() + "\n(nothing of it was left: the container making its template image is removed)", e);
         }
-        return EngineCluster.start(ContainerCluster.create(spec, client, image, template, lifetime), lifetime);
+        // unknown names, with "did you mean", before any container of the cluster exists
+        ParameterCatalog parameters = TemplateImages.parameters(client, template, spec.major(), image);
+        parameters.requireSettable(spec.settings().names(), spec.owner());
+        return EngineCluster.start(ContainerCluster.create(spec, client, image, template, parameters, lifetime), lifetime);
     }
 
     /** The containers an earlier run kept in the entry, running, reached again; empty where any of them is gone. */

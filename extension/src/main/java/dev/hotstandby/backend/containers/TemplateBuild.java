@@ -5,12 +5,14 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Passwords;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +72,8 @@ final class TemplateBuild {
             client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true).exec(output);
             int installed = new TemplateConfigExchange(major, client, base).installConfiguration(output, id, nodeConf, deadline);
             output.awaitLine(READY, installed, deadline, "the template server's start with its configuration");
+            labels = new HashMap<>(labels);
+            labels.put(TemplateImages.PARAMETERS, describeConfig(id, deadline).lines());
             client.copyArchiveToContainerCmd(id).withRemotePath("/tmp").withTarInputStream(new ByteArrayInputStream(
                     Tar.of(Map.of("hotstandby-template-stop", new byte[0]), Tar.Owner.ROOT, 0644))).exec();
             output.awaitLine(MADE, installed, deadline, "the template server's clean stop and the copy of its data");
@@ -100,6 +104,24 @@ final class TemplateBuild {
                 // removed by a reaper meanwhile
             }
         }
+    }
+
+    /**
+     * The image's {@code postgres --describe-config} (the one postgres mode that runs as root), so
+     * that every cluster of the template checks its settings' names before any container starts.
+     */
+    private ParameterCatalog describeConfig(String id, long deadline) {
+        String exec = client.execCreateCmd(id).withCmd("postgres", "--describe-config")
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        Output described = new Output();
+        try {
+            client.execStartCmd(exec).exec(described)
+                    .awaitCompletion(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterStartException("interrupted while reading postgres --describe-config of " + base);
+        }
+        return ParameterCatalog.parseDescribeConfig(described.text(), TemplateImages.catalogSource(major, base));
     }
 
     /** The builder's output, split into lines, so the exchange can wait for its markers. */
@@ -155,6 +177,12 @@ final class TemplateBuild {
                         throw new ClusterStartException("interrupted while waiting for " + what);
                     }
                 }
+            }
+        }
+
+        String text() {
+            synchronized (lines) {
+                return String.join("\n", lines) + "\n" + partial.toString(StandardCharsets.UTF_8);
             }
         }
 

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Image;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.config.ReplicationSettings;
+import dev.hotstandby.engine.ParameterCatalog;
 import dev.hotstandby.engine.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,8 +45,10 @@ final class TemplateImages {
     /** The base image reference it was made from, and that image's id. */
     static final String BASE = "dev.hotstandby.template.base";
     static final String BASE_ID = "dev.hotstandby.template.base-id";
+    /** The base image's server parameters with their contexts ({@link ParameterCatalog#lines()}). */
+    static final String PARAMETERS = "dev.hotstandby.template.parameters";
     /** Bump when the way templates are made changes, so that stale ones are not reused. */
-    private static final String FORMAT = "c1";
+    private static final String FORMAT = "c2";
     private static final int KEPT_PER_BASE = 4;
     /** One lock per template within this JVM: a file lock is held per JVM, not per thread. */
     private static final Map<String, Object> IN_JVM = new ConcurrentHashMap<>();
@@ -140,6 +143,21 @@ final class TemplateImages {
                 }
             }
         }
+    }
+
+    /** The parameters the template's image has, as its build read them from {@code postgres --describe-config}. */
+    static ParameterCatalog parameters(DockerClient client, DockerImageName template, int major, PostgresImage base) {
+        Map<String, String> labels = client.inspectImageCmd(template.asCanonicalNameString()).exec().getConfig().getLabels();
+        String lines = labels == null ? null : labels.get(PARAMETERS);
+        if (lines == null) {
+            throw new IllegalStateException("template " + template + " has no label " + PARAMETERS
+                    + "; remove it (docker rmi " + template + ") and the next start makes it again");
+        }
+        return ParameterCatalog.parseLines(lines, catalogSource(major, base));
+    }
+
+    static String catalogSource(int major, PostgresImage base) {
+        return "PostgreSQL " + major + " (postgres --describe-config of image " + base + ")";
     }
 
     private static boolean present(DockerClient client, String reference) {

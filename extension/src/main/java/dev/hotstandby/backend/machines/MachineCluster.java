@@ -1,5 +1,6 @@
 package dev.hotstandby.backend.machines;
 
+import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
@@ -63,6 +64,9 @@ final class MachineCluster implements BackendCluster {
             return cluster;
         } catch (RuntimeException | Error failure) {
             Optional<String> kept = cluster.close(false);
+            if (failure instanceof ClusterConfigurationException badName) {
+                throw badName;   // a setting's name, found on the first login: the close removed what other machines had made
+            }
             throw new ClusterStartException(spec.owner() + ": the cluster did not start on " + provided.machines() + ": "
                     + failure.getMessage() + "\n(every server and run directory it had made was removed"
                     + kept.map(k -> "; " + k).orElse("") + ")", failure);
@@ -148,6 +152,7 @@ final class MachineCluster implements BackendCluster {
         // before this run adds anything: what a killed JVM of this machine left there goes
         StaleSshRuns.reap(ssh);
         PostgresInstallation installation = PostgresInstallation.findOrInstall(ssh, spec.major());
+        HostParameters.requireSettable(ssh, installation, spec);
         if (spec.replication().archiving()) {
             requireTools(ssh, "rsync", "ssh", "ssh-keygen");
         }

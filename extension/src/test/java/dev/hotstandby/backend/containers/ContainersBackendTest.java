@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import java.nio.file.Files;
@@ -145,6 +146,19 @@ class ContainersBackendTest {
     }
 
     /** Containers, networks and volumes whose labels match {@code filter} ("key" or "key=value"). */
+    @Test
+    void anUnknownSettingNameFailsBeforeAnyNodeContainerWithTheNearestNames() {
+        String thisJvm = Labels.OWNER + "=" + Labels.owner();
+        List<String> before = labelled(thisJvm);
+        // the configuration exception, not the server's log line of a start: the name was checked before it
+        assertThatThrownBy(() -> ContainersAvailable.builder().standbys(1).setting("max_conections", "200").start())
+                .isInstanceOf(ClusterConfigurationException.class)
+                .hasMessageContaining("\"max_conections\" is not a parameter of PostgreSQL")
+                .hasMessageContaining("(postgres --describe-config of image ")
+                .hasMessageEndingWith("did you mean \"max_connections\"?");
+        assertThat(labelled(thisJvm)).as("this JVM's containers, networks, volumes").isEqualTo(before);
+    }
+
     static List<String> labelled(String filter) {
         DockerClient client = DockerClientFactory.instance().client();
         Stream<String> containers = client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(filter)).exec()

@@ -125,6 +125,20 @@ class SshBackendTest {
     }
 
     @Test
+    void anUnknownSettingNameFailsWithTheNearestNamesBeforeAnyRunDirectory() throws Exception {
+        // the configuration exception, not a start's failure with the server's log line
+        assertThatThrownBy(() -> builder(hosts.sshHosts()).standbys(1).setting("max_conections", "200").start())
+                .isInstanceOf(ClusterConfigurationException.class)
+                .hasMessageContaining("\"max_conections\" is not a parameter of PostgreSQL")
+                .hasMessageContaining("postgres --describe-config of /usr/lib/postgresql/")
+                .hasMessageEndingWith("did you mean \"max_connections\"?");
+        for (int i = 0; i < 2; i++) {
+            assertThat(hosts.exec(i, "sh", "-c", "ls -d /var/tmp/hotstandby-* 2>/dev/null || true")).as("run directories").isBlank();
+            assertThat(hosts.exec(i, "sh", "-c", "pgrep -u postgres postgres || true")).as("servers").isBlank();
+        }
+    }
+
+    @Test
     void aHostKeyThatIsNotInKnownHostsIsRefused() throws Exception {
         SshHosts sshHosts = hosts.sshHosts();
         Path otherKnownHosts = hosts.directory().resolve("known_hosts.wrong");
