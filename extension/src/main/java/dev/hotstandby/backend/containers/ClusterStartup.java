@@ -2,13 +2,11 @@ package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.NodeFiles;
-import dev.hotstandby.engine.Sql;
+import dev.hotstandby.engine.Slots;
 import dev.hotstandby.engine.Topology;
 import dev.hotstandby.engine.Waits;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,14 +107,10 @@ final class ClusterStartup {
      * since a follower streams, and so gets the password, only through its slot. The engine's own
      * check after the boot then finds them.
      */
-    private void createSlotsFor(ContainerNode node, List<BackendNode> followers) throws SQLException {
-        if (!spec.replication().physicalSlots(spec.major())) {
-            return;
-        }
+    private void createSlotsFor(ContainerNode node, List<BackendNode> followers) {
+        Slots slots = new Slots(spec.replication().physicalSlots(spec.major()));
         for (BackendNode follower : followers) {
-            String slot = Sql.literal(ReplicationSettings.slotName(follower.name()));
-            node.query("SELECT count(pg_create_physical_replication_slot(" + slot + ", true)) FROM (SELECT 1) once"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = " + slot + ")");
+            slots.ensure(node, follower);
         }
     }
 }

@@ -44,7 +44,7 @@ final class ContainerNode implements BackendNode {
     /** The id of the cluster's replication network, which {@link #leaveReplicationNetwork} leaves. */
     private final String replicationNetwork;
     /** Output lines seen since the container was created (restarts are read from Docker instead). */
-    private final List<String> seen = new ArrayList<>();
+    private final LogLines seen;
     private final String password;
     private volatile String host;
     private volatile int port;
@@ -56,6 +56,7 @@ final class ContainerNode implements BackendNode {
 
     ContainerNode(String name, GenericContainer<?> container, DockerClient client, String replicationNetwork, String password) {
         this.name = name;
+        this.seen = new LogLines(name);
         this.replicationNetwork = replicationNetwork;
         this.password = password;
         this.container = container;
@@ -67,6 +68,7 @@ final class ContainerNode implements BackendNode {
     private ContainerNode(String name, InspectContainerResponse kept, DockerClient client, String replicationNetwork,
                           String password) {
         this.name = name;
+        this.seen = new LogLines(name);
         this.replicationNetwork = replicationNetwork;
         this.password = password;
         this.container = null;
@@ -220,12 +222,8 @@ final class ContainerNode implements BackendNode {
     }
 
     private void accept(OutputFrame frame) {
-        if (frame.getType() == OutputFrame.OutputType.END) {
-            return;
-        }
-        synchronized (seen) {
+        if (frame.getType() != OutputFrame.OutputType.END) {
             seen.add(frame.getUtf8StringWithoutLineEnding());
-            seen.notifyAll();
         }
     }
 
@@ -234,34 +232,8 @@ final class ContainerNode implements BackendNode {
      * index. Fails at once if the container stops, or at the deadline.
      */
     int awaitLine(Pattern pattern, int from, long deadline, String what) {
-        long nextStateCheck = System.nanoTime();
-        synchronized (seen) {
-            while (true) {
-                for (int i = from; i < seen.size(); i++) {
-                    if (pattern.matcher(seen.get(i)).find()) {
-                        return i;
-                    }
-                }
-                from = Math.max(from, seen.size());
-                long now = System.nanoTime();
-                if (now - deadline > 0) {
-                    throw new ClusterStartException(name + ": " + what + " did not happen in time (no line matching /"
-                            + pattern + "/ in its log)");
-                }
-                if (now - nextStateCheck > 0) {
-                    nextStateCheck = now + 500_000_000L;
-                    if (!isRunning()) {
-                        throw new ClusterStartException(name + ": its container exited before " + what);
-                    }
-                }
-                try {
-                    seen.wait(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClusterStartException(name + ": interrupted while waiting for " + what);
-                }
-            }
-        }
+        return seen.await(pattern, from, deadline, what,
+                () -> isRunning() ? java.util.Optional.empty() : java.util.Optional.of("its container exited"));
     }
 
     /** False between {@link #hold} and {@link #release}: the server is stopped or killed, its container runs on. */
@@ -323,9 +295,7 @@ final class ContainerNode implements BackendNode {
     }
 
     private int logSize() {
-        synchronized (seen) {
-            return seen.size();
-        }
+        return seen.size();
     }
 
     /**

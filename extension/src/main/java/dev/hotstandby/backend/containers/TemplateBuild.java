@@ -126,13 +126,12 @@ final class TemplateBuild {
 
     /** The builder's output, split into lines, so the exchange can wait for its markers. */
     static final class Output extends ResultCallback.Adapter<Frame> {
-        private final List<String> lines = new ArrayList<>();
+        private final LogLines lines = new LogLines("the container making the template");
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        private volatile boolean ended;
 
         @Override
         public void onNext(Frame frame) {
-            synchronized (lines) {
+            synchronized (partial) {
                 for (byte b : frame.getPayload()) {
                     if (b == '\n') {
                         lines.add(partial.toString(StandardCharsets.UTF_8));
@@ -141,55 +140,32 @@ final class TemplateBuild {
                         partial.write(b);
                     }
                 }
-                lines.notifyAll();
             }
         }
 
         @Override
         public void onComplete() {
-            ended = true;
-            synchronized (lines) {
-                lines.notifyAll();
+            synchronized (partial) {
+                if (partial.size() > 0) {
+                    lines.add(partial.toString(StandardCharsets.UTF_8));
+                    partial.reset();
+                }
             }
+            lines.end();
             super.onComplete();
         }
 
         /** The index of the first line at or after {@code from} matching {@code pattern}; fails if the output ends first. */
         int awaitLine(Pattern pattern, int from, long deadline, String what) {
-            synchronized (lines) {
-                while (true) {
-                    for (int i = from; i < lines.size(); i++) {
-                        if (pattern.matcher(lines.get(i)).find()) {
-                            return i;
-                        }
-                    }
-                    from = Math.max(from, lines.size());
-                    if (ended) {
-                        throw new ClusterStartException("the container making the template exited before " + what);
-                    }
-                    if (System.nanoTime() - deadline > 0) {
-                        throw new ClusterStartException(what + " did not happen in time (no line matching /" + pattern + "/)");
-                    }
-                    try {
-                        lines.wait(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new ClusterStartException("interrupted while waiting for " + what);
-                    }
-                }
-            }
+            return lines.await(pattern, from, deadline, what, java.util.Optional::empty);
         }
 
         String text() {
-            synchronized (lines) {
-                return String.join("\n", lines) + "\n" + partial.toString(StandardCharsets.UTF_8);
-            }
+            return lines.text();
         }
 
         String tail(int count) {
-            synchronized (lines) {
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
-            }
+            return lines.tail(count);
         }
     }
 }

@@ -79,13 +79,21 @@ final class BinariesFetch {
 
     Plan plan() {
         Settings settings = settings();
-        Path local = setup.localRepository() != null ? setup.localRepository()
+        List<RemoteRepository> declared = new ArrayList<>(List.of(central()));
+        declared.addAll(profileRepositories(settings));
+        return new Plan(settings, localRepository(settings), declared);
+    }
+
+    /** The local repository as Maven finds it: {@code -Dmaven.repo.local}, else the effective settings' element, else ~/.m2. */
+    Path localRepository() {
+        return setup.localRepository() != null ? setup.localRepository() : localRepository(settings());
+    }
+
+    private Path localRepository(Settings settings) {
+        return setup.localRepository() != null ? setup.localRepository()
                 : settings.getLocalRepository() != null && !settings.getLocalRepository().isBlank()
                 ? Path.of(settings.getLocalRepository())
                 : Path.of(System.getProperty("user.home"), ".m2", "repository");
-        List<RemoteRepository> declared = new ArrayList<>(List.of(central()));
-        declared.addAll(profileRepositories(settings));
-        return new Plan(settings, local, declared);
     }
 
     /**

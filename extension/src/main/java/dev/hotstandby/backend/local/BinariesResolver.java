@@ -288,24 +288,12 @@ final class BinariesResolver {
         }
     }
 
-    /** Read without Resolver (it loads only to fetch): {@code -Dmaven.repo.local}, else the settings' element. */
+    /**
+     * As the fetch finds it (Maven's settings builder: user and global settings, interpolated), so the
+     * two never disagree; only majors the classpath does not have look here.
+     */
     private Path localMavenRepository() {
-        if (maven.localRepository() != null) {
-            return maven.localRepository();
-        }
-        Path settings = maven.userSettings();
-        try {
-            if (Files.isRegularFile(settings)) {
-                Matcher local = Pattern.compile("<localRepository>\\s*([^<]+?)\\s*</localRepository>")
-                        .matcher(Files.readString(settings));
-                if (local.find()) {
-                    return Path.of(local.group(1).replace("${user.home}", System.getProperty("user.home")));
-                }
-            }
-        } catch (IOException unreadable) {
-            // use the default location
-        }
-        return Path.of(System.getProperty("user.home"), ".m2", "repository");
+        return new BinariesFetch(maven, System.err).localRepository();
     }
 
     private static URL jarUrl(Path jar) {

@@ -55,6 +55,21 @@ class BinariesFetchTest {
     }
 
     @Test
+    void theLocalRepositoryIsTheEffectiveSettingsOneEvenWhenOnlyTheGlobalSettingsNameIt() throws Exception {
+        Path global = Files.writeString(dir.resolve("global-with-repository.xml"),
+                "<settings><localRepository>${user.home}/global-repo</localRepository></settings>");
+        Path user = Files.writeString(dir.resolve("user-settings.xml"), "<settings/>");
+        assertThat(new BinariesFetch(new MavenSetup(null, user, global), new PrintStream(progress)).localRepository())
+                .as("what the binaries lookup and the fetch both use").isEqualTo(Path.of(System.getProperty("user.home"), "global-repo"));
+
+        Files.writeString(user, "<settings><localRepository>" + dir.resolve("user-repo") + "</localRepository></settings>");
+        assertThat(new BinariesFetch(new MavenSetup(null, user, global), new PrintStream(progress)).localRepository())
+                .as("user settings win").isEqualTo(dir.resolve("user-repo"));
+        assertThat(new BinariesFetch(new MavenSetup(localRepository, user, global), new PrintStream(progress)).localRepository())
+                .as("-Dmaven.repo.local wins").isEqualTo(localRepository);
+    }
+
+    @Test
     void anExactVersionFetchesThatVersionIntoTheLocalRepositoryInMavensLayout() throws Exception {
         Path machineJar = servable("13.23.0");
         remote.withVersions("13.23.0", "13.24.0").withJar("13.23.0", machineJar).withJar("13.24.0", machineJar);
