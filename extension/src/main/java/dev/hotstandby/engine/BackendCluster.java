@@ -53,15 +53,34 @@ public interface BackendCluster {
         return Optional.empty();
     }
 
-    /** True where {@link #rewind} can work (the binaries have pg_rewind). */
+    /** True where the servers' binaries have pg_rewind (the engine's {@code Rewind} runs it). */
     boolean canRewind();
 
+    /** What a tool run on a node's host printed (stdout and stderr), and how it ended. */
+    record ToolRun(int exitCode, String output) {
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
     /**
-     * Rewinds a cleanly stopped former primary to the point where {@code source}'s timeline forked
-     * from its own, dropping its own replication slots; false (noted in its log) when that failed.
-     * The engine writes the node's files again afterwards.
+     * Runs {@code tool} of the servers' binaries (pg_rewind) on {@code node}'s host as the owner of its
+     * data directory, with the cluster's passwords where libpq looks for them; never throws for the
+     * tool's own failure.
      */
-    boolean rewind(BackendNode node, BackendNode source);
+    ToolRun runAsServerUser(BackendNode node, String tool, java.util.List<String> arguments);
+
+    /** {@code node}'s data directory as a tool on its host names it. */
+    String dataDirectory(BackendNode node);
+
+    /** A libpq connection string by which a tool on {@code node}'s host reaches {@code source} as a superuser. */
+    String toolConninfo(BackendNode node, BackendNode source);
+
+    /** Empties a stopped node's pg_replslot. */
+    void removeReplicationSlots(BackendNode node);
+
+    /** Appends {@code text} to the node's server log, where the rest of its story is. */
+    void noteInLog(BackendNode node, String text);
 
     /** Replaces a stopped node's data directory with a base backup of {@code source}. */
     void reseed(BackendNode node, BackendNode source);

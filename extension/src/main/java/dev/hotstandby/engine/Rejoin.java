@@ -65,6 +65,6 @@ final class Rejoin {
             return false;
         }
         node.stopServer();
-        return backend.rewind(node, primary);
+        return new Rewind(spec, backend).run(node, primary);
     }
 }

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
+import dev.hotstandby.engine.BackendCluster.ToolRun;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Endpoint;
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -261,14 +262,36 @@ final class ContainerCluster implements BackendCluster {
     @Override
     public synchronized boolean canRewind() {
         if (canRewind == null) {
-            canRewind = Rewind.available(nodes.get(0));
+            canRewind = ServerTools.has(nodes.get(0), "pg_rewind");
         }
         return canRewind;
     }
 
     @Override
-    public boolean rewind(BackendNode node, BackendNode source) {
-        return Rewind.run(own(node), source, replicationUser());
+    public ToolRun runAsServerUser(BackendNode node, String tool, List<String> arguments) {
+        return ServerTools.run(own(node), tool, arguments);
+    }
+
+    @Override
+    public String dataDirectory(BackendNode node) {
+        return ServerTools.dataDirectory(own(node));
+    }
+
+    /** Over the cluster's network, as the superuser, its password in the container's PGPASSWORD. */
+    @Override
+    public String toolConninfo(BackendNode node, BackendNode source) {
+        return "host=" + source.replicationHost() + " port=" + source.replicationPort() + " user=" + replicationUser()
+                + " dbname=" + NodeConnections.DATABASE;
+    }
+
+    @Override
+    public void removeReplicationSlots(BackendNode node) {
+        ServerTools.emptySlots(own(node));
+    }
+
+    @Override
+    public void noteInLog(BackendNode node, String text) {
+        ServerTools.note(own(node), text);
     }
 
     /** Empties the data directory and refills it by {@code pg_basebackup} of the source, inside the node's container. */

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.engine.BackendCluster.ToolRun;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.DataSources;
 import dev.hotstandby.engine.Waits;
@@ -316,15 +317,24 @@ final class ContainerNode implements BackendNode {
 
     /** ... with {@code environment} added to the image's. */
     String exec(String command, Map<String, String> environment) {
+        org.testcontainers.containers.Container.ExecResult result = run(command, environment);
+        if (result.getExitCode() != 0) {
+            throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
+                    + ": " + result.getStderr() + result.getStdout());
+        }
+        return result.getStdout();
+    }
+
+    /** A command whose failure is an answer, not an error: its exit status and output (stdout, then stderr). */
+    ToolRun tryExec(String command) {
+        org.testcontainers.containers.Container.ExecResult result = run(command, Map.of());
+        return new ToolRun(result.getExitCode(), result.getStdout() + result.getStderr());
+    }
+
+    private org.testcontainers.containers.Container.ExecResult run(String command, Map<String, String> environment) {
         try {
             ExecConfig exec = ExecConfig.builder().command(new String[] {"bash", "-c", command}).envVars(environment).build();
-            org.testcontainers.containers.Container.ExecResult result = container != null ? container.execInContainer(exec)
-                    : ExecInContainerPattern.execInContainer(client, kept, exec);
-            if (result.getExitCode() != 0) {
-                throw new IllegalStateException(name + ": `" + command + "` failed with status " + result.getExitCode()
-                        + ": " + result.getStderr() + result.getStdout());
-            }
-            return result.getStdout();
+            return container != null ? container.execInContainer(exec) : ExecInContainerPattern.execInContainer(client, kept, exec);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(name + ": cannot run `" + command + "`", e);
         } catch (InterruptedException e) {

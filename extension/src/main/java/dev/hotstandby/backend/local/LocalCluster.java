@@ -248,12 +248,34 @@ final class LocalCluster implements BackendCluster {
 
     @Override
     public boolean canRewind() {
-        return Rewind.available(binaries);
+        return ServerTools.has(binaries, "pg_rewind");
     }
 
     @Override
-    public boolean rewind(BackendNode node, BackendNode source) {
-        return Rewind.run(binaries, local(node), sockets, source.port());
+    public ToolRun runAsServerUser(BackendNode node, String tool, List<String> arguments) {
+        return ServerTools.run(binaries, tool, arguments);
+    }
+
+    @Override
+    public String dataDirectory(BackendNode node) {
+        return local(node).dataDir().toString();
+    }
+
+    /** Through the source's private socket, where the superuser is trusted. */
+    @Override
+    public String toolConninfo(BackendNode node, BackendNode source) {
+        return "host=" + LocalNode.quote(sockets.toString()) + " port=" + source.port() + " user="
+                + TemplateCache.SUPERUSER + " dbname=postgres";
+    }
+
+    @Override
+    public void removeReplicationSlots(BackendNode node) {
+        ServerTools.emptySlots(local(node).dataDir());
+    }
+
+    @Override
+    public void noteInLog(BackendNode node, String text) {
+        ServerTools.note(local(node), text);
     }
 
     /** A live copy between the low-level backup API's start and stop: the same data pg_basebackup would stream. */

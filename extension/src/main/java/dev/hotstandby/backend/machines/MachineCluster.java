@@ -4,6 +4,7 @@ import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.BackendCluster;
+import dev.hotstandby.engine.BackendCluster.ToolRun;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
@@ -241,9 +242,36 @@ final class MachineCluster implements BackendCluster {
         return true;
     }
 
+    /** As postgres in the node's run directory, with the cluster's password file (libpq reads it). */
     @Override
-    public boolean rewind(BackendNode node, BackendNode source) {
-        return PgRewind.run(spec, own(node), own(source));
+    public ToolRun runAsServerUser(BackendNode node, String tool, List<String> arguments) {
+        MachineNode machine = own(node);
+        StringBuilder command = new StringBuilder(Sh.quote(machine.installation().binary(tool)));
+        arguments.forEach(argument -> command.append(' ').append(Sh.quote(argument)));
+        SshConnection.Result run = machine.tryAsPostgres(command.append(" 2>&1").toString());
+        return new ToolRun(run.exitStatus(), run.out() + run.err());
+    }
+
+    @Override
+    public String dataDirectory(BackendNode node) {
+        return own(node).runDir() + "/data";
+    }
+
+    /** Over the private network, as the superuser (pg_hba.conf admits it from the members' addresses). */
+    @Override
+    public String toolConninfo(BackendNode node, BackendNode source) {
+        return "host=" + source.replicationHost() + " port=" + source.replicationPort() + " user=" + SUPERUSER
+                + " dbname=postgres";
+    }
+
+    @Override
+    public void removeReplicationSlots(BackendNode node) {
+        own(node).asPostgres("rm -rf data/pg_replslot/*");
+    }
+
+    @Override
+    public void noteInLog(BackendNode node, String text) {
+        own(node).asPostgres("printf '%s' " + Sh.quote(text) + " >>server.log");
     }
 
     @Override

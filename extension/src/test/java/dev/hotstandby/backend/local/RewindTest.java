@@ -101,11 +101,31 @@ class RewindTest {
         }
     }
 
+    @Test
+    void withArchivingTheRewindRestoresTheWalItNeedsFromTheArchive() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.builder().version(String.valueOf(major)).standbys(1)
+                .archiving(true).start()) {
+            PostgresNode formerPrimary = cluster.primary();
+            execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
+            cluster.awaitReplication();
+            cluster.stop(formerPrimary);
+            PostgresNode promoted = cluster.promote(cluster.standby(0));
+            execute(promoted, "INSERT INTO t VALUES (2)");
+
+            cluster.rejoin(formerPrimary);
+
+            assertRewoundStandbyOf(cluster, formerPrimary, promoted);
+            assertThat(String.join("\n", formerPrimary.logTail(200))).as("13+: its restore_command serves pg_rewind")
+                    .contains(major >= 13 ? "--restore-target-wal) rewound it" : ") rewound it");
+        }
+    }
+
     private static void assertRewoundStandbyOf(PostgresCluster cluster, PostgresNode rejoined, PostgresNode primary)
             throws Exception {
         assertThat(rejoined.isStandby()).isTrue();
         assertThat(single(rejoined, "SELECT pg_read_file('backup_label.old')")).contains("BACKUP METHOD: pg_rewind");
-        assertThat(String.join("\n", rejoined.logTail(200))).contains("hotstandby: pg_rewind rewound primary");
+        assertThat(String.join("\n", rejoined.logTail(200))).containsPattern("hotstandby: pg_rewind of primary from "
+                + primary.name() + " \\(--target-pgdata=\\S+ --source-server=.*\\) rewound it");
         execute(primary, "INSERT INTO t VALUES (3)");
         cluster.awaitReplication();
         assertThat(single(rejoined, "SELECT string_agg(val::text, ',' ORDER BY val) FROM t")).isEqualTo("1,2,3");
