@@ -6,7 +6,7 @@ conformance='dev.hotstandby.conformance.*Test,PostgresClusterTest'
 # Testcontainers on hosts like this one: no registry is reachable, so its Ryuk reaper image cannot
 # be pulled (hotstandby reaps what dead JVMs left instead), and the machine has a /.dockerenv file,
 # so Testcontainers believes it runs inside a container and looks for Docker's gateway instead of
-# localhost, where the mapped ports are. See README "Containers backend".
+# localhost, where the mapped ports are. See docs/backends.md "Containers backend".
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 
 # Two modules at once where a step allows it (each Maven run in its own module's target directory;

@@ -707,7 +707,7 @@ public final class PostgresCluster implements AutoCloseable {
 
         /**
          * PostgreSQL major such as "17"; "" (the default) means {@value PostgresMajor#DEFAULT}. An exact
-         * binaries version such as "16.15.0" pins the minor ({@link Backend#LOCAL} only; README "Versions").
+         * binaries version such as "16.15.0" pins the minor ({@link Backend#LOCAL} only; docs/versions.md).
          */
         public Builder version(String version) {
             this.version = version;

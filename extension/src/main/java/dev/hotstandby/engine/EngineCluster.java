@@ -247,7 +247,7 @@ public final class EngineCluster implements RunningCluster {
     }
 
     /**
-     * Back to the declared state (README "Shared clusters and reuse"): the faults lifted, then a
+     * Back to the declared state (docs/shared-clusters.md): the faults lifted, then a
      * data-only refresh where the topology is as declared, else the servers booted again in place;
      * afterwards the fingerprint must equal the declared one. A data-only refresh that does not get
      * there is followed by a boot again; if that does not either, this throws.

@@ -55,7 +55,7 @@ public @interface PostgresStandbyCluster {
      * PostgreSQL major such as {@code "17"}; {@code ""} means the default major (18). On
      * {@link Backend#LOCAL} an exact binaries version such as {@code "16.15.0"} pins the minor; the
      * other backends refuse it (their image or packages choose the minor). Binaries missing on
-     * this machine are fetched from the user's Maven repositories (README "Versions").
+     * this machine are fetched from the user's Maven repositories (docs/versions.md).
      */
     String version() default "";
 
@@ -159,7 +159,7 @@ public @interface PostgresStandbyCluster {
      * refreshed} to its declared state before its first test, or a new one when every one is taken (classes
      * running in parallel never share one at the same time); after its last test it is handed back,
      * not stopped. The pool's clusters stop when the JVM ends, or, with the option {@code hotstandby.reuse}
-     * (README "Shared clusters and reuse"), are handed to the next run. A class with a failed test keeps its
+     * (docs/shared-clusters.md "Reuse across runs"), are handed to the next run. A class with a failed test keeps its
      * cluster's evidence as an unshared one does: the cluster leaves the pool. A Spring application context
      * cached for one such class is used by the next with an equal configuration.
      */

@@ -8,7 +8,7 @@ import java.util.List;
  * Time from {@code start()} to "a row committed on the primary is readable on the standby", for a
  * primary with one standby on the containers backend (image present), side by side in the same
  * JVM with the same on the local backend. Runs alternate so both see the same machine noise; one
- * warm-up of each is not counted. Not a test: run it with the command in the README. The image and
+ * warm-up of each is not counted. Not a test: run it with the command in docs/benchmarks.md. The image and
  * major come from {@code -Dhotstandby.image} and {@code -Dhotstandby.version} as for any cluster.
  */
 public final class ContainersBenchmark {

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * connection), so both see the same machine noise. One warm-up of each is not counted: the template
  * and the unpacked binaries exist, as they do for every run but a machine's first. Prints both
  * medians, every sample, the ratio, and the median time of each of hotstandby's start-up phases
- * ({@link StartupTrace}). Not a test: run it with the command in the README.
+ * ({@link StartupTrace}). Not a test: run it with the command in docs/benchmarks.md.
  *
  * <p>Arguments: the number of runs (default 10). {@code -Dbenchmark.jvmOptions="..."} passes JVM
  * options to every child, for figures with flags a user would have to add.

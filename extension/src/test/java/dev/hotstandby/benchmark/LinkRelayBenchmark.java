@@ -14,7 +14,7 @@ import java.util.List;
  * {@code -Dhotstandby.backend=containers}) the containers one: start -> row readable on the
  * standby, and commit -> visible on the standby, with the relays and with direct links
  * ({@code -Dhotstandby.<backend>.directLinks=true}, as before the relays), alternating in one JVM so
- * both see the same noise. Not a test: run it with the command in the README.
+ * both see the same noise. Not a test: run it with the command in docs/benchmarks.md.
  */
 public final class LinkRelayBenchmark {
     private static final Backend BACKEND = Backend.valueOf(

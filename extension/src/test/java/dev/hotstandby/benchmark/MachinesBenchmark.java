@@ -9,7 +9,7 @@ import java.util.List;
  * primary and one standby on Vagrant machines (vagrant up, provisioning over SSH, base backup),
  * side by side in the same JVM with the containers and local backends. Runs alternate so all see
  * the same machine noise; one warm-up of each is not counted. The target for Vagrant is 15 s. Not a
- * test: run it with the command in the README ({@code -Dhotstandby.vagrant.provider},
+ * test: run it with the command in docs/benchmarks.md ({@code -Dhotstandby.vagrant.provider},
  * {@code -Dhotstandby.version} and {@code -Dhotstandby.image} apply as for any cluster).
  */
 public final class MachinesBenchmark {

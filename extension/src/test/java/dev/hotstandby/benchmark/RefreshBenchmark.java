@@ -13,7 +13,7 @@ import java.util.List;
  * fresh cluster of the same configuration: a data-only refresh after a test's writes (a table, rows,
  * a database, a role), and a refresh after a promotion (booted again in place). Runs alternate so all
  * three see the same machine noise; one warm-up each is not counted. Not a test: run it with the
- * command in the README ({@code -Dhotstandby.backend=containers} for the containers backend).
+ * command in docs/benchmarks.md ({@code -Dhotstandby.backend=containers} for the containers backend).
  */
 public final class RefreshBenchmark {
 

@@ -22,7 +22,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * once with a cluster per class and once with {@code shared = true}, side by side in one run. Prints
  * both totals and the ratio (the issue's targets: at most 0.5 on local, 0.2 on containers, 0.1 on
  * Vagrant). {@code -Dhotstandby.backend=...} chooses the backend. Not a test: run it with the command
- * in the README.
+ * in docs/benchmarks.md.
  */
 public final class SharedClustersBenchmark {
 

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * primary with one standby on the local backend, side by side in the same JVM with zonky's
  * single-node {@code EmbeddedPostgres} start on the same binaries. Runs alternate so both see the
  * same machine noise; one warm-up of each is not counted. Not a test: run it with the command in
- * the README and read the ratio.
+ * docs/benchmarks.md and read the ratio.
  */
 public final class StartupBenchmark {
 

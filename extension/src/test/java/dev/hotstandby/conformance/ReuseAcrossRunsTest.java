@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReuseAcrossRunsTest {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-    /** Where reuse works; on existing hosts (SSH) a run's clusters stop with its JVM (README "Shared clusters and reuse"). */
+    /** Where reuse works; on existing hosts (SSH) a run's clusters stop with its JVM (docs/shared-clusters.md "Reuse across runs"). */
     private static final Set<Backend> KEEPING = Set.of(Backend.LOCAL, Backend.CONTAINERS, Backend.VAGRANT);
     private static final Backend BACKEND =
             Backend.valueOf(System.getProperty("hotstandby.backend", "local").trim().toUpperCase(Locale.ROOT));

@@ -1,5 +1,6 @@
 package dev.hotstandby.samples;
 
+// tag::flyway-migration[]
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotstandby.PostgresCluster;
@@ -41,3 +42,4 @@ class FlywayMigrationTest {
         assertEquals("shop_app", Sql.single(standby, "SELECT DISTINCT installed_by FROM flyway_schema_history"));
     }
 }
+// end::flyway-migration[]

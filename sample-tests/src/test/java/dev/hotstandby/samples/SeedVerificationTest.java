@@ -1,5 +1,6 @@
 package dev.hotstandby.samples;
 
+// tag::seed-verification[]
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hotstandby.PostgresCluster;
@@ -33,7 +34,7 @@ class SeedVerificationTest {
             statement.execute("INSERT INTO tab VALUES (42)");
         }
 
-        cluster.awaitReplication();
+        cluster.awaitReplication();   // every standby has replayed the primary's WAL position
 
         try (Connection connection = standby.dataSource("sampledb").getConnection();
              Statement statement = connection.createStatement();
@@ -56,3 +57,4 @@ class SeedVerificationTest {
         assertEquals("hello", word);
     }
 }
+// end::seed-verification[]

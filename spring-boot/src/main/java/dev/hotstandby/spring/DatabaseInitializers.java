@@ -79,7 +79,7 @@ final class DatabaseInitializers {
             throw new IllegalStateException(describedAs + ": the cluster was refreshed since the application context"
                     + " set up its database, and running the database initializer '" + name + "' ("
                     + bean.getClass().getName() + ") again failed: " + failure.getMessage()
-                    + " (see the README, Spring Boot, what a refresh keeps)", failure);
+                    + " (see docs/spring-boot.md, what a refresh keeps)", failure);
         }
     }
 }

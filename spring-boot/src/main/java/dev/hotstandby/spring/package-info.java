@@ -2,6 +2,6 @@
  * Spring Boot glue for {@code @PostgresStandbyCluster}, registered through Spring's
  * {@code META-INF/spring.factories}: a test class with the annotation and a Spring test context
  * gets the cluster as its DataSources, beans and {@code hotstandby.*} properties. Nothing here is
- * called directly; see the README's "Spring Boot" section.
+ * called directly; see docs/spring-boot.md.
  */
 package dev.hotstandby.spring;

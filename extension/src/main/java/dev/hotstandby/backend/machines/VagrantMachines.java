@@ -56,7 +56,7 @@ final class VagrantMachines implements ProvidedMachines {
         String version = Vagrant.version().orElse(null);
         if (version == null) {
             String message = spec.owner() + ": Backend.VAGRANT needs Vagrant (the `vagrant` command), which is not on the"
-                    + " PATH. Install it (Debian: apt-get install vagrant; see README \"Machines\")";
+                    + " PATH. Install it (Debian: apt-get install vagrant; see docs/backends.md \"Machines backend\")";
             if (BackendUnavailableException.isRequired(Backend.VAGRANT, properties)) {
                 throw new ClusterStartException(message + " (-D" + BackendUnavailableException.REQUIRE_PROPERTY
                         + " names vagrant, so this fails instead of being skipped)");

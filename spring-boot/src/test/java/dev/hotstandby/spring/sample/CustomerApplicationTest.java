@@ -1,5 +1,6 @@
 package dev.hotstandby.spring.sample;
 
+// tag::customer-application-test[]
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -18,3 +19,4 @@ import org.springframework.boot.test.context.SpringBootTest;
         "app.replica.password=${hotstandby.password}"})
 public @interface CustomerApplicationTest {
 }
+// end::customer-application-test[]

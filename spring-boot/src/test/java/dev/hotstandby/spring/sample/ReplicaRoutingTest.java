@@ -1,5 +1,6 @@
 package dev.hotstandby.spring.sample;
 
+// tag::replica-routing[]
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ class ReplicaRoutingTest {
         TransactionTemplate readOnly = new TransactionTemplate(transactions);
         readOnly.setReadOnly(true);
 
-        Servers server = readOnly.execute(status -> Servers.current(jdbc));
+        Servers server = readOnly.execute(status -> Servers.current(jdbc));   // cluster_name, pg_is_in_recovery()
 
         assertThat(server).isEqualTo(new Servers(cluster.standby(0).name(), true));
     }
@@ -49,3 +50,4 @@ class ReplicaRoutingTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(customers.find(ada.id())).contains(ada));
     }
 }
+// end::replica-routing[]
