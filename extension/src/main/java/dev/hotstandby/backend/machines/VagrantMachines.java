@@ -108,8 +108,9 @@ final class VagrantMachines implements ProvidedMachines {
             up.add("--provider=" + provider);
         }
         Vagrant.Result result = up(up);
-        if (!result.ok() && RubyCrash.in(result.output())) {
-            // Vagrant's Ruby itself crashed (seen about once in 25 ups here): what it made goes, one more try
+        if (!result.ok() && (RubyCrash.in(result.output()) || LostDockerObject.in(result.output()))) {
+            // Vagrant's Ruby itself crashed (seen about once in 25 ups here), or a container it made
+            // vanished: what it made goes, one more try
             destroy(vagrant);
             DockerLeftovers.remove(work.getFileName().toString());
             result = up(up);

@@ -147,6 +147,28 @@ class ContainersBackendTest {
 
     /** Containers, networks and volumes whose labels match {@code filter} ("key" or "key=value"). */
     @Test
+    void aFormerPrimaryRejoinsByPgRewindInsideItsContainer() throws Exception {
+        try (PostgresCluster cluster = ContainersAvailable.builder().standbys(1).archiving(true).start()) {
+            PostgresNode formerPrimary = cluster.primary();
+            execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
+            cluster.awaitReplication();
+            cluster.stop(formerPrimary);
+            PostgresNode promoted = cluster.promote(cluster.standby(0));
+            execute(promoted, "INSERT INTO t VALUES (2)");
+
+            cluster.rejoin(formerPrimary);
+
+            assertThat(single(formerPrimary, "SELECT pg_read_file('backup_label.old')")).contains("BACKUP METHOD: pg_rewind");
+            assertThat(String.join("\n", formerPrimary.logTail(300)))
+                    .contains("hotstandby: pg_rewind of primary from standby-0 (--target-pgdata=")
+                    .contains("--restore-target-wal) rewound it");
+            execute(promoted, "INSERT INTO t VALUES (3)");
+            cluster.awaitReplication();
+            assertThat(single(formerPrimary, "SELECT string_agg(val::text, ',' ORDER BY val) FROM t")).isEqualTo("1,2,3");
+        }
+    }
+
+    @Test
     void anUnknownSettingNameFailsBeforeAnyNodeContainerWithTheNearestNames() {
         String thisJvm = Labels.OWNER + "=" + Labels.owner();
         List<String> before = labelled(thisJvm);

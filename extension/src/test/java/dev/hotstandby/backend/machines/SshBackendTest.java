@@ -75,6 +75,7 @@ class SshBackendTest {
             cluster.awaitReplication();
             assertThat(single(primary, "SELECT count(*) FROM tab")).isEqualTo("2");
             assertThat(single(primary, "SELECT pg_is_in_recovery()")).isEqualTo("t");
+            assertThat(single(primary, "SELECT pg_read_file('backup_label.old')")).contains("BACKUP METHOD: pg_rewind");
 
             // a cap shapes both ends of the rejoined node's link; close removes it with the rest
             cluster.limitLink(primary, 1_000_000);
