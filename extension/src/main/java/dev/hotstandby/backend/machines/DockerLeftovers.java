@@ -34,8 +34,9 @@ final class DockerLeftovers {
                 + " && [ -z \"$(docker ps -aq --filter " + label + ")\" ]");
     }
 
+    /** Under {@link VagrantLock}: an up side by side lists these containers and networks and fails on one removed meanwhile. */
     private static boolean sh(String script) {
-        try {
+        try (VagrantLock ordered = VagrantLock.acquire()) {
             Process process = new ProcessBuilder("sh", "-c", script)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             return process.waitFor(2, TimeUnit.MINUTES) && process.exitValue() == 0;

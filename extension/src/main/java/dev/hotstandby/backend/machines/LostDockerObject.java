@@ -1,11 +1,11 @@
 package dev.hotstandby.backend.machines;
 
 /**
- * The docker provider's {@code vagrant up} failing because a container it had just made was gone
- * when it inspected it ("docker inspect &lt;id&gt;": "No such object"). Seen here only with several
- * ups on one Docker daemon at once (two or three per CI step), a few times in a hundred ups; the
- * cause is not known (no reaper of this library matches those containers' labels). The up is
- * tried once more after its leftovers are removed, as after a crash of Vagrant's Ruby.
+ * The docker provider's {@code vagrant up} failing because a container or network it had listed was
+ * gone when it inspected it ("docker inspect &lt;id&gt;": "No such object"): another cluster's teardown
+ * removed it meanwhile. The JVMs' own removals wait for {@link VagrantLock}; the watchdog's shell
+ * teardown of a kept cluster (kept-vagrant-teardown.sh) cannot take it, so such an up is tried once
+ * more after its leftovers are removed, as after a crash of Vagrant's Ruby.
  */
 final class LostDockerObject {
     private LostDockerObject() {

@@ -12,8 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * One {@code vagrant up} or {@code vagrant destroy} at a time on this machine, across threads and
  * JVMs: Vagrant picks each machine's forwarded SSH port by looking at what is free at that moment,
  * so two ups side by side can pick the same; and the docker provider's destroy removes every
- * vagrant network no container uses yet, including one another cluster's up has just created.
- * Everything in between (SSH, provisioning, the tests) still runs in parallel.
+ * vagrant network no container uses yet, including one another cluster's up has just created; and
+ * the docker provider's up inspects every container and network it lists, so one that another
+ * cluster's teardown removes meanwhile (docker rm, {@link DockerLeftovers}) fails it with
+ * "No such object". Everything in between (SSH, provisioning, the tests) still runs in parallel.
  */
 final class VagrantLock implements AutoCloseable {
     private static final Path FILE = Path.of(System.getProperty("java.io.tmpdir"), "hotstandby-vagrant-subnets", "up.lock");

@@ -109,8 +109,8 @@ final class VagrantMachines implements ProvidedMachines {
         }
         Vagrant.Result result = up(up);
         if (!result.ok() && (RubyCrash.in(result.output()) || LostDockerObject.in(result.output()))) {
-            // Vagrant's Ruby itself crashed (seen about once in 25 ups here), or a container it made
-            // vanished: what it made goes, one more try
+            // Vagrant's Ruby itself crashed (seen about once in 25 ups here), or a kept cluster's shell
+            // teardown removed a container it inspected: what it made goes, one more try
             destroy(vagrant);
             DockerLeftovers.remove(work.getFileName().toString());
             result = up(up);
