@@ -20,7 +20,6 @@ step "the backend conformance suite on containers; the sample tests on container
 # logical replication and failover slots need PostgreSQL 17+: the 17 image for the classes that use them
 on_containers17=(-Dhotstandby.require=containers -Dhotstandby.version=17 -Dhotstandby.image=hotstandby-test/postgres:17)
 logical_conformance='dev.hotstandby.conformance.Logical*Test,dev.hotstandby.conformance.FailoverSlotPromotionTest,dev.hotstandby.conformance.FailoverMatrixTest'
-logical_samples='dev.hotstandby.samples.*Cdc*Test,dev.hotstandby.samples.DecodingOnAStandbyTest'
 step "logical replication and failover slots on the containers backend's 17 image; the Spring Boot module on containers, Boot 4.0" \
     side_by_side "$(extension_test "${on_containers17[*]}" -Dhotstandby.backend=containers "-Dtest='$logical_conformance'")" \
                  "$(samples_verify "${on_containers17[*]}" -Dhotstandby.backend=containers \

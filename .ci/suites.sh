@@ -2,6 +2,8 @@
 
 # The backend conformance suite: the same behavioural tests local processes pass in "mvn verify".
 conformance='dev.hotstandby.conformance.*Test,PostgresClusterTest'
+# The sample tests of logical replication, which need PostgreSQL 17+ (both backends' 17 runs).
+logical_samples='dev.hotstandby.samples.*Cdc*Test,dev.hotstandby.samples.DecodingOnAStandbyTest'
 
 # Testcontainers on hosts like this one: no registry is reachable, so its Ryuk reaper image cannot
 # be pulled (hotstandby reaps what dead JVMs left instead), and the machine has a /.dockerenv file,
