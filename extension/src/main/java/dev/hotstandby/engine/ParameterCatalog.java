@@ -109,7 +109,7 @@ public final class ParameterCatalog {
         return text.toString();
     }
 
-    /** What {@link #lines()} wrote. */
+    /** What {@link #lines()} wrote, or a server's pg_settings read as such lines. */
     public static ParameterCatalog parseLines(String lines, String source) {
         Map<String, String> contexts = new LinkedHashMap<>();
         for (String line : lines.split("\n")) {
@@ -129,14 +129,7 @@ public final class ParameterCatalog {
         } catch (SQLException e) {
             throw new IllegalStateException(node.name() + ": cannot read pg_settings: " + e.getMessage(), e);
         }
-        Map<String, String> contexts = new LinkedHashMap<>();
-        for (String line : rows == null ? new String[0] : rows.split("\n")) {
-            String[] fields = line.split("\t", -1);
-            if (fields.length == 2) {
-                contexts.put(fields[0], fields[1]);
-            }
-        }
-        return new ParameterCatalog(contexts, "PostgreSQL " + major + " (pg_settings of " + node.name() + ")");
+        return parseLines(rows == null ? "" : rows, "PostgreSQL " + major + " (pg_settings of " + node.name() + ")");
     }
 
     /**

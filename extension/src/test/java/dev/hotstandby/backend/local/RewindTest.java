@@ -85,13 +85,7 @@ class RewindTest {
         try (PostgresCluster cluster = PostgresCluster.builder().version(String.valueOf(major)).standbys(1)
                 .replicationSlots(true).start()) {
             PostgresNode formerPrimary = cluster.primary();
-            execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
-            cluster.awaitReplication();
-            cluster.stop(formerPrimary);
-            PostgresNode promoted = cluster.promote(cluster.standby(0));
-            execute(promoted, "INSERT INTO t VALUES (2)");
-
-            cluster.rejoin(formerPrimary);
+            PostgresNode promoted = stopPromoteAndRejoin(cluster);
 
             assertRewoundStandbyOf(cluster, formerPrimary, promoted);
             // the slot it kept for standby-0 as a primary is gone; its own slot on the new primary is used
@@ -106,18 +100,24 @@ class RewindTest {
         try (PostgresCluster cluster = PostgresCluster.builder().version(String.valueOf(major)).standbys(1)
                 .archiving(true).start()) {
             PostgresNode formerPrimary = cluster.primary();
-            execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
-            cluster.awaitReplication();
-            cluster.stop(formerPrimary);
-            PostgresNode promoted = cluster.promote(cluster.standby(0));
-            execute(promoted, "INSERT INTO t VALUES (2)");
-
-            cluster.rejoin(formerPrimary);
+            PostgresNode promoted = stopPromoteAndRejoin(cluster);
 
             assertRewoundStandbyOf(cluster, formerPrimary, promoted);
             assertThat(String.join("\n", formerPrimary.logTail(200))).as("13+: its restore_command serves pg_rewind")
                     .contains(major >= 13 ? "--restore-target-wal) rewound it" : ") rewound it");
         }
+    }
+
+    /** A row on both, the primary stopped cleanly, standby-0 promoted and written to, the former primary rejoined. */
+    private static PostgresNode stopPromoteAndRejoin(PostgresCluster cluster) throws Exception {
+        PostgresNode formerPrimary = cluster.primary();
+        execute(formerPrimary, "CREATE TABLE t (val int)", "INSERT INTO t VALUES (1)");
+        cluster.awaitReplication();
+        cluster.stop(formerPrimary);
+        PostgresNode promoted = cluster.promote(cluster.standby(0));
+        execute(promoted, "INSERT INTO t VALUES (2)");
+        cluster.rejoin(formerPrimary);
+        return promoted;
     }
 
     private static void assertRewoundStandbyOf(PostgresCluster cluster, PostgresNode rejoined, PostgresNode primary)
