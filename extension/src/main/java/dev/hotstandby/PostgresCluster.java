@@ -337,7 +337,11 @@ public final class PostgresCluster implements AutoCloseable {
         execute(standby, "SELECT pg_reload_conf()");
     }
 
-    /** Cuts a standby's replication link while both servers stay up; writes on the primary no longer reach it. */
+    /**
+     * Cuts a standby's replication link while both servers stay up; writes on the primary no longer
+     * reach it. A partition, not a reset: the connections stay open, and what the primary hands to
+     * the link from then on is held (in a relay or a kernel's buffers, as much as they take), not dropped.
+     */
     public synchronized void disconnect(PostgresNode standby) {
         conditions.requireStandby(standby, "disconnect");
         conditions.requireRunning(standby, "disconnect");
@@ -346,7 +350,13 @@ public final class PostgresCluster implements AutoCloseable {
         conditions.disconnected(standby, true);
     }
 
-    /** Restores the link cut by {@link #disconnect(PostgresNode)}; the standby catches up by streaming. */
+    /**
+     * Restores the link cut by {@link #disconnect(PostgresNode)}; the standby catches up by streaming.
+     * What the link held arrives first, as TCP delivers a live host's unacknowledged bytes once a
+     * partition heals, also from a primary {@link #kill killed} meanwhile ({@code kill} crashes the
+     * server process, not its host): reconnected before its promotion, a standby may have writes
+     * the primary acknowledged during the cut.
+     */
     public synchronized void reconnect(PostgresNode standby) {
         conditions.requireDisconnected(standby);
         running.reconnect(standby.runtime());

@@ -40,7 +40,12 @@ public final class ConcurrentSharedRuns {
     static final String DATABASE = "concurrent_shared_runs";
     static final String FINGERPRINT_PROPERTY = "reliability.fingerprint";
     static final String JVM_PROPERTY = "reliability.jvm";
-    private static final Duration IDLE = Duration.ofSeconds(10);
+    /**
+     * Longer than a child JVM takes from its start to its first cluster on a busy machine (11 s at a
+     * load of 10 on 2 cores): with 10 s the watchdogs removed the last round's clusters before the next
+     * round asked, so none went from one JVM to another.
+     */
+    private static final Duration IDLE = Duration.ofSeconds(30);
     /** The watchdog's look (a tenth of the idle time) and the teardown after it: a bound, not a figure. */
     private static final Duration REMOVAL = Duration.ofSeconds(15);
     private static final Map<String, String> TWO_CLASSES_AT_A_TIME = Map.of(
