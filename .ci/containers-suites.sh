@@ -26,6 +26,8 @@ step "logical replication and failover slots on the containers backend's 17 imag
                         "-Dtest='$logical_samples,dev.hotstandby.samples.MajorUpgradeRehearsalTest'")" \
                  "mvn -B -ntp -pl spring-boot verify ${on_containers[*]} -Dhotstandby.backend=containers -Dspring-boot=4"
 
+step "the reliability programs, 2 rounds, against their own checks (containers backend)" .ci/reliability.sh containers
+
 containers_left() {
   local left
   left=$( { docker ps -aq --filter label=dev.hotstandby.owner

@@ -46,7 +46,7 @@ final class ExistingHosts implements ProvidedMachines {
     }
 
     @Override
-    public Optional<String> release(boolean keepEvidence) {
+    public Optional<String> release(boolean keepEvidence, boolean leftAsFound) {
         return Optional.empty();
     }
 }

@@ -346,7 +346,8 @@ final class MachineCluster implements BackendCluster {
             }
         }
         connections.forEach(SshConnection::close);
-        Optional<String> machines = provided.release(keepEvidence);
+        boolean leftAsFound = !keepEvidence && kept.isEmpty() && nodes.size() == provided.machines().size();
+        Optional<String> machines = provided.release(keepEvidence, leftAsFound);
         if (kept.isEmpty() && machines.isEmpty()) {
             return Optional.empty();
         }

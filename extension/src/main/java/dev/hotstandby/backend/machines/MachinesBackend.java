@@ -2,9 +2,11 @@ package dev.hotstandby.backend.machines;
 
 import dev.hotstandby.Backend;
 import dev.hotstandby.ClusterSpec;
+import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ClusterBackend;
 import dev.hotstandby.engine.EngineCluster;
 import dev.hotstandby.engine.Lifetime;
+import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.RunningCluster;
 import java.util.Optional;
@@ -13,7 +15,8 @@ import java.util.Set;
 /**
  * {@link Backend#VAGRANT} and {@link Backend#SSH}: one node per machine, PostgreSQL provisioned
  * over SSH (sshj) from the machine's own distribution packages. Vagrant machines are made for the
- * cluster and destroyed after it (or kept for the next run); existing hosts are only borrowed.
+ * cluster and destroyed after it, or serve the JVM's next cluster ({@link IdleVagrantMachines}), or are
+ * kept for the next run; existing hosts are only borrowed.
  */
 public final class MachinesBackend implements ClusterBackend {
 
@@ -46,10 +49,23 @@ public final class MachinesBackend implements ClusterBackend {
                 throw new UnsupportedOperationException(reason);
             });
         }
-        ProvidedMachines machines = spec.backend() == Backend.VAGRANT
-                ? VagrantMachines.up(spec, System.getProperties(), lifetime.reuse().orElse(null))
-                : ExistingHosts.of(spec, System.getProperties());
-        return EngineCluster.start(MachineCluster.prepare(spec, machines), lifetime);
+        if (spec.backend() == Backend.SSH) {
+            return EngineCluster.start(MachineCluster.prepare(spec, ExistingHosts.of(spec, System.getProperties())), lifetime);
+        }
+        VagrantMachines machines = VagrantMachines.up(spec, System.getProperties(), lifetime.reuse().orElse(null));
+        MachineCluster prepared;
+        try {
+            prepared = MachineCluster.prepare(spec, machines);
+        } catch (ClusterStartException idleMachinesFailed) {
+            if (!machines.wasIdle()) {
+                throw idleMachinesFailed;
+            }
+            // another cluster's machines, kept up meanwhile, and gone bad (the close destroyed them): new ones
+            NodeLog.forCluster(spec.owner()).warn("the Vagrant machines of an earlier cluster could not be used ("
+                    + idleMachinesFailed.getMessage().lines().findFirst().orElse("") + "); starting new ones");
+            prepared = MachineCluster.prepare(spec, VagrantMachines.up(spec, System.getProperties(), null));
+        }
+        return EngineCluster.start(prepared, lifetime);
     }
 
     /** The Vagrant machines an earlier run kept in the entry, logged in to again; empty where their work directory is gone. */

@@ -9,9 +9,10 @@ interface ProvidedMachines {
 
     /**
      * After the cluster's own teardown. With {@code keepEvidence}, machines that were made for the
-     * cluster stay, and the text says where and how to remove them.
+     * cluster stay, and the text says where and how to remove them. {@code leftAsFound}: every
+     * machine was logged in to and its teardown succeeded, so another cluster could use it.
      */
-    Optional<String> release(boolean keepEvidence);
+    Optional<String> release(boolean keepEvidence, boolean leftAsFound);
 
     /** For machines kept for the next run: what a later JVM needs to find them again. */
     default java.util.Map<String, String> reuseRecord() {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * repository's Vagrantfile (packaged in the jar) or the user's folder ({@value #FOLDER_PROPERTY}),
  * endpoints from {@code vagrant ssh-config}, each machine's host key read through Vagrant and pinned
  * for this run, {@code vagrant destroy -f} when the cluster closes (docker provider: its containers and
- * network removed with docker; kept, with the command to remove them, when evidence is kept). Vagrant only boots machines; PostgreSQL is the library's work.
+ * network removed with docker; kept, with the command to remove them, when evidence is kept; kept up
+ * for the JVM's next cluster by {@link IdleVagrantMachines}). Vagrant only boots machines; PostgreSQL is the library's work.
  * Machines kept for the next run ({@code hotstandby.reuse}) outlive the JVM with their work
  * directory and subnet; {@link KeptVagrantRuns} says how they are removed.
  */
@@ -41,11 +42,17 @@ final class VagrantMachines implements ProvidedMachines {
     private final SubnetLease subnet;
     private final Path work;
     private final List<Machine> machines = new ArrayList<>();
+    /** What machines of another cluster must share to serve this one ({@link IdleVagrantMachines}); null: never kept idle. */
+    private final String idleKey;
+    /** How many of the machines (the first) the current cluster uses. */
+    private int serving;
+    private boolean wasIdle;
 
-    private VagrantMachines(Vagrant vagrant, SubnetLease subnet, Path work) {
+    private VagrantMachines(Vagrant vagrant, SubnetLease subnet, Path work, String idleKey) {
         this.vagrant = vagrant;
         this.subnet = subnet;
         this.work = work;
+        this.idleKey = idleKey;
     }
 
     /**
@@ -63,6 +70,16 @@ final class VagrantMachines implements ProvidedMachines {
             }
             throw new BackendUnavailableException(Backend.VAGRANT, message + " (skipped; -D"
                     + BackendUnavailableException.REQUIRE_PROPERTY + "=vagrant makes this a failure)");
+        }
+        String idleKey = reuse == null && IdleVagrantMachines.enabled(properties) ? idleKey(properties) : null;
+        int count = spec.nodeNames().size();
+        if (idleKey != null) {
+            Optional<VagrantMachines> idle = IdleVagrantMachines.take(idleKey, count);
+            if (idle.isPresent()) {
+                idle.get().serving = count;
+                idle.get().wasIdle = true;
+                return idle.get();
+            }
         }
         StaleVagrantRuns.reap();
         // the subnet first: waiting for one leaves nothing on disk
@@ -92,12 +109,13 @@ final class VagrantMachines implements ProvidedMachines {
             deleteTree(work);
             throw e instanceof IOException io ? new UncheckedIOException("cannot write into " + work, io) : (RuntimeException) e;
         }
-        VagrantMachines machines = new VagrantMachines(new Vagrant(folder, work.resolve("state"), environment), subnet, work);
+        VagrantMachines machines = new VagrantMachines(new Vagrant(folder, work.resolve("state"), environment), subnet, work,
+                idleKey);
         try {
             machines.start(spec, properties.getProperty(PROVIDER_PROPERTY, "").trim());
             return machines;
         } catch (RuntimeException | Error failure) {
-            machines.release(false);
+            machines.destroy();
             throw failure;
         }
     }
@@ -130,6 +148,23 @@ final class VagrantMachines implements ProvidedMachines {
             machines.add(new Machine(machine.name(), machine.sshHost(), machine.sshPort(), machine.user(), machine.key(),
                     machine.hostKeys(), subnet.network() + "." + (10 + i)));
         }
+        serving = machines.size();
+    }
+
+    /** The Vagrantfile, the provider and the docker provider's image: what the same {@code vagrant up} makes. */
+    private static String idleKey(Properties properties) {
+        return String.join("|", properties.getProperty(FOLDER_PROPERTY, "").trim(), properties.getProperty(PROVIDER_PROPERTY, "").trim(),
+                Optional.ofNullable(System.getenv("HOTSTANDBY_VAGRANT_IMAGE")).orElse(""));
+    }
+
+    /** Whether these machines were another cluster's, kept up by {@link IdleVagrantMachines}. */
+    boolean wasIdle() {
+        return wasIdle;
+    }
+
+    /** How many machines {@code vagrant up} made: the most clusters these can serve. */
+    int made() {
+        return machines.size();
     }
 
     private Vagrant.Result up(List<String> arguments) {
@@ -190,7 +225,7 @@ final class VagrantMachines implements ProvidedMachines {
 
     @Override
     public List<Machine> machines() {
-        return List.copyOf(machines);
+        return List.copyOf(machines.subList(0, serving));
     }
 
     private static final String RECORD_WORK = "vagrant.work";
@@ -231,7 +266,7 @@ final class VagrantMachines implements ProvidedMachines {
             return Optional.empty();
         }
         VagrantMachines attached = new VagrantMachines(new Vagrant(Path.of(folder), workPath.resolve("state"), environment),
-                SubnetLease.ofKept(network), workPath);
+                SubnetLease.ofKept(network), workPath, null);
         for (String name : names) {
             String[] fields = record.getProperty("backend." + RECORD_MACHINE + name, "").split(" ", 6);
             if (fields.length < 6) {
@@ -240,6 +275,7 @@ final class VagrantMachines implements ProvidedMachines {
             attached.machines.add(new Machine(name, fields[0], Integer.parseInt(fields[1]), fields[2], Path.of(fields[3]),
                     HostKeys.pinned(fields[5]), fields[4]));
         }
+        attached.serving = attached.machines.size();
         return Optional.of(attached);
     }
 
@@ -249,13 +285,21 @@ final class VagrantMachines implements ProvidedMachines {
     }
 
     @Override
-    public Optional<String> release(boolean keepEvidence) {
+    public Optional<String> release(boolean keepEvidence, boolean leftAsFound) {
         if (keepEvidence) {
             // the kept machines still use the subnet
             subnet.keep();
             return Optional.of("Vagrant machines kept: remove them with VAGRANT_CWD=" + vagrant.folder()
                     + " VAGRANT_DOTFILE_PATH=" + vagrant.state() + " vagrant destroy -f");
         }
+        if (leftAsFound && idleKey != null && IdleVagrantMachines.park(idleKey, this)) {
+            return Optional.empty();
+        }
+        return destroy();
+    }
+
+    /** The machines, their network and their work directory removed; what may remain, if anything does. */
+    Optional<String> destroy() {
         String run = work.getFileName().toString();
         // the docker provider's machines are containers: removed by docker, far cheaper than Vagrant's destroy
         boolean removedByDocker = onDockerProvider() && DockerLeftovers.removeMachines(run, subnet.network());
