@@ -76,9 +76,7 @@ final class VagrantMachines implements ProvidedMachines {
         if (idleKey != null) {
             Optional<VagrantMachines> idle = IdleVagrantMachines.take(idleKey, count);
             if (idle.isPresent()) {
-                idle.get().serving = count;
-                idle.get().wasIdle = true;
-                return idle.get();
+                return idle.get().servingNext(count);
             }
         }
         StaleVagrantRuns.reap();
@@ -155,6 +153,13 @@ final class VagrantMachines implements ProvidedMachines {
     private static String idleKey(Properties properties) {
         return String.join("|", properties.getProperty(FOLDER_PROPERTY, "").trim(), properties.getProperty(PROVIDER_PROPERTY, "").trim(),
                 Optional.ofNullable(System.getenv("HOTSTANDBY_VAGRANT_IMAGE")).orElse(""));
+    }
+
+    /** These machines, kept up by {@link IdleVagrantMachines}, for a cluster of {@code count} nodes: the first of them. */
+    private VagrantMachines servingNext(int count) {
+        serving = count;
+        wasIdle = true;
+        return this;
     }
 
     /** Whether these machines were another cluster's, kept up by {@link IdleVagrantMachines}. */
