@@ -215,6 +215,7 @@ public final class EngineCluster implements RunningCluster {
             logicalSlots.startSlotSync(files, topology.standbys(), Waits.remaining(deadline));
         }
         contract.await(topology.standbys(), Waits.remaining(deadline));
+        Slots.releaseStartSlots(topology.nodes().stream().filter(node -> !topology.followersOf(node).isEmpty()).toList());
         StartupTrace.mark("start contract holds");
         ApplicationSetup application = new ApplicationSetup(spec.application());
         if (application.hasWork()) {

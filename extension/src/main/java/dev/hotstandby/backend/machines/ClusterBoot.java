@@ -65,12 +65,13 @@ final class ClusterBoot {
     }
 
     /**
-     * The standby's slot first, so that its upstream keeps the WAL from the backup's start on; then
-     * the data directory from a base backup of the upstream, taken on the standby's own machine.
+     * The standby's slot first (its declared one or a start slot), so that its upstream keeps the WAL
+     * from the backup's start on; then the data directory from a base backup of the upstream, taken
+     * on the standby's own machine.
      */
     void bootStandby(MachineNode standby, MachineNode upstream) {
         writePasswordFiles(standby);
-        new Slots(spec.replication().physicalSlots(spec.major())).ensure(upstream, standby);
+        new Slots(spec.replication().physicalSlots(spec.major())).reserveForBaseBackup(upstream, standby);
         baseBackup(standby, upstream);
         files.configure(standby);
         standby.startServer(spec.startTimeout());
