@@ -1,51 +1,27 @@
 package dev.hotstandby.cli;
 
-import dev.hotstandby.ClusterConfigurationException;
-import dev.hotstandby.ClusterSpec;
-import dev.hotstandby.PostgresMajor;
-import dev.hotstandby.ServerSettings;
+import dev.hotstandby.ClusterOption;
+import dev.hotstandby.ClusterOptions;
+import dev.hotstandby.PostgresCluster;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * The command line, parsed and validated completely before anything is started, so a typo never
- * leaves a half-started cluster behind.
+ * The command line: the cluster's options as {@link ClusterOptions} describes them, plus the job's
+ * own {@code --exit} and {@code --help}. Parsed and validated completely before anything is started,
+ * so a typo never leaves a half-started cluster behind.
  *
- * @param version a PostgreSQL major such as "17", an exact binaries version such as "16.15.0", or "" for
- *                {@link PostgresMajor#DEFAULT}
  * @param exitAfterVerification stop the cluster once verified instead of staying up
- * @param settings        {@code --set name=value}, in order: on every node
- * @param standbySettings {@code --standby-set name=value}, in order: on standbys only
- * @param database        {@code --database}, or null for the default
- * @param username        {@code --username}, or null for the default
- * @param password        {@code --password}, or null for one generated per cluster
- * @param initScripts     {@code --init-script PATH}, in order: files, or classpath resources with {@code classpath:}
+ * @param given                 each cluster option given, with its values in order
  */
-record CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help,
-                  List<Map.Entry<String, String>> settings, List<Map.Entry<String, String>> standbySettings,
-                  String database, String username, String password, List<String> initScripts) {
+record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption, List<String>> given) {
+    private static final String EXIT = "--exit";
+    private static final String HELP = "--help";
 
-    /** Without server settings or application options. */
-    CliOptions(int standbys, String version, boolean exitAfterVerification, boolean help) {
-        this(standbys, version, exitAfterVerification, help, List.of(), List.of(), null, null, null, List.of());
-    }
-
-    static final String USAGE = """
-            usage: hotstandby [--standbys N] [--version MAJOR] [--set NAME=VALUE]... [--standby-set NAME=VALUE]...
-                              [--database NAME] [--username NAME] [--password PASSWORD] [--init-script PATH]...
-                              [--exit] [--help]
-              --standbys N              number of hot standbys, 0 to %d (default 1)
-              --version MAJOR           PostgreSQL major, %d to %d (default %d), or exact binaries such as 16.15.0
-              --set NAME=VALUE          a server setting on every node, in postgresql.conf syntax; repeatable
-              --standby-set NAME=VALUE  a server setting on the standbys only; repeatable
-              --database NAME           the database the printed URLs use, created if absent (default postgres)
-              --username NAME           the role the printed URLs use, created as its owner (default postgres)
-              --password PASSWORD       that role's and the superuser's password (default: generated per run)
-              --init-script PATH        an SQL file run on the primary after the start; repeatable
-              --exit                    stop the cluster after the verification instead of staying up
-              --help                    print this help
-            """.formatted(ClusterSpec.MAX_STANDBYS, PostgresMajor.OLDEST, PostgresMajor.NEWEST, PostgresMajor.DEFAULT);
+    static final String USAGE = usage();
 
     /** A command line that cannot work; the message names the option and how to fix it. */
     static final class UsageException extends Exception {
@@ -55,67 +31,58 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
     }
 
     static CliOptions parse(String... args) throws UsageException {
-        int standbys = 1;
-        String version = "";
+        Map<String, ClusterOption> byFlag = ClusterOptions.ALL.stream().filter(ClusterOption::onCommandLine)
+                .collect(Collectors.toMap(ClusterOption::flag, option -> option));
         boolean exit = false;
         boolean help = false;
-        List<Map.Entry<String, String>> settings = new ArrayList<>();
-        List<Map.Entry<String, String>> standbySettings = new ArrayList<>();
-        String database = null;
-        String username = null;
-        String password = null;
-        List<String> initScripts = new ArrayList<>();
+        Map<ClusterOption, List<String>> given = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             // Accept both "--standbys 2" and "--standbys=2", as most command-line tools do.
             String arg = args[i];
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String inlineValue = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-            switch (name) {
-                case "--standbys" -> {
-                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, "--standbys", "2");
-                    standbys = parseStandbys(value);
-                }
-                case "--version" -> {
-                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, "--version", "17");
-                    version = parseVersion(value);
-                }
-                case "--set", "--standby-set" -> {
-                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "wal_level=logical");
-                    (name.equals("--set") ? settings : standbySettings).addAll(setting(name, value));
-                }
-                case "--database" -> database = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "orders");
-                case "--username" -> username = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "app");
-                case "--password" -> password = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "test-secret");
-                case "--init-script" -> {
-                    String value = inlineValue != null ? inlineValue : valueAfter(args, i++, name, "schema.sql");
-                    initScripts.add(value.startsWith("classpath:") ? value.substring("classpath:".length()) : "file:" + value);
-                }
-                case "--exit" -> exit = flag(name, inlineValue);
-                case "--help", "-h" -> help = flag(name, inlineValue);
-                default -> throw new UsageException("unknown option \"" + arg
-                        + "\"; the options are --standbys N, --version MAJOR, --set NAME=VALUE, --standby-set NAME=VALUE,"
-                        + " --database NAME, --username NAME, --password PASSWORD, --init-script PATH, --exit and --help");
+            ClusterOption option = byFlag.get(name);
+            if (name.equals(EXIT)) {
+                exit = flag(name, inlineValue);
+            } else if (name.equals(HELP) || name.equals("-h")) {
+                help = flag(name, inlineValue);
+            } else if (option == null) {
+                throw new UsageException("unknown option \"" + arg + "\"; the options are " + String.join(", ",
+                        byFlag.values().stream().map(CliOptions::synopsis).sorted().toList()) + ", " + EXIT + " and " + HELP);
+            } else if (option.valueName() == null) {
+                given.put(option, List.of(String.valueOf(flag(name, inlineValue))));
+            } else {
+                String value = inlineValue != null ? inlineValue : valueAfter(args, i++, option);
+                List<String> values = option.repeatable() ? given.computeIfAbsent(option, key -> new ArrayList<>()) : new ArrayList<>();
+                values.add(value);
+                given.put(option, values);
             }
         }
-        return new CliOptions(standbys, version, exit, help, List.copyOf(settings), List.copyOf(standbySettings),
-                database, username, password, List.copyOf(initScripts));
+        return new CliOptions(exit, help, given);
     }
 
-    private static String valueAfter(String[] args, int optionIndex, String option, String example)
-            throws UsageException {
+    /** The builder's calls of every option given; its checks fail with the flag's name. */
+    PostgresCluster.Builder applyTo(PostgresCluster.Builder builder) {
+        given.forEach((option, values) -> option.applyText(builder, values));
+        return builder;
+    }
+
+    private static String valueAfter(String[] args, int optionIndex, ClusterOption option) throws UsageException {
         if (optionIndex + 1 >= args.length || args[optionIndex + 1].startsWith("--")) {
-            throw new UsageException(option + " needs a value, e.g. " + option + " " + example);
+            throw new UsageException(option.flag() + " needs a value, e.g. " + option.flag() + " " + example(option));
         }
         return args[optionIndex + 1];
     }
 
-    /** The engine's own parsing, so the CLI and the annotation accept exactly the same entries. */
-    private static List<Map.Entry<String, String>> setting(String option, String value) throws UsageException {
-        try {
-            return ServerSettings.parse(option, value);
-        } catch (ClusterConfigurationException invalid) {
-            throw new UsageException(invalid.getMessage());
-        }
+    /** What the message of a missing value suggests. */
+    private static String example(ClusterOption option) {
+        return switch (option.name()) {
+            case "standbys" -> "2";
+            case "settings", "standbySettings" -> "wal_level=logical";
+            case "password" -> "test-secret";
+            case "initScripts" -> "schema.sql";
+            default -> option.valueName();
+        };
     }
 
     private static boolean flag(String option, String inlineValue) throws UsageException {
@@ -125,28 +92,23 @@ record CliOptions(int standbys, String version, boolean exitAfterVerification, b
         return true;
     }
 
-    private static int parseStandbys(String value) throws UsageException {
-        String problem = "--standbys must be a number from 0 to " + ClusterSpec.MAX_STANDBYS
-                + " but was \"" + value + "\"";
-        int standbys;
-        try {
-            standbys = Integer.parseInt(value.trim());
-        } catch (NumberFormatException notANumber) {
-            throw new UsageException(problem);
-        }
-        if (standbys < 0 || standbys > ClusterSpec.MAX_STANDBYS) {
-            throw new UsageException(problem);
-        }
-        return standbys;
+    private static String synopsis(ClusterOption option) {
+        return option.valueName() == null ? option.flag() : option.flag() + " " + option.valueName();
     }
 
-    /** Reuses the engine's rule, so the CLI and the builder accept exactly the same majors. */
-    private static String parseVersion(String value) throws UsageException {
-        try {
-            PostgresMajor.parse(value, "--version", "leave --version out for " + PostgresMajor.DEFAULT);
-            return value.trim();
-        } catch (ClusterConfigurationException invalid) {
-            throw new UsageException(invalid.getMessage());
+    private static String usage() {
+        StringBuilder usage = new StringBuilder("usage: hotstandby [OPTION]...\n");
+        for (ClusterOption option : ClusterOptions.ALL) {
+            if (option.onCommandLine()) {
+                line(usage, synopsis(option), option.help() + (option.repeatable() ? "; repeatable" : ""));
+            }
         }
+        line(usage, EXIT, "stop the cluster after the verification instead of staying up");
+        line(usage, HELP, "print this help");
+        return usage.toString();
+    }
+
+    private static void line(StringBuilder usage, String synopsis, String help) {
+        usage.append(String.format("  %-27s %s%n", synopsis, help));
     }
 }

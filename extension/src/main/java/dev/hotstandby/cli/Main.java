@@ -1,6 +1,8 @@
 package dev.hotstandby.cli;
 
 import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ClusterOption;
+import dev.hotstandby.ClusterOptions;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.PostgresCluster;
@@ -46,18 +48,7 @@ public final class Main {
                 out.print(CliOptions.USAGE);
                 return OK;
             }
-            PostgresCluster.Builder builder = PostgresCluster.builder().describedAs(OWNER)
-                    .standbys(options.standbys()).version(options.version());
-            options.settings().forEach(setting -> builder.setting(setting.getKey(), setting.getValue()));
-            options.standbySettings().forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue()));
-            if (options.database() != null) {
-                builder.database(options.database());
-            }
-            if (options.username() != null) {
-                builder.username(options.username());
-            }
-            builder.password(options.password());
-            spec = builder.initScripts(options.initScripts().toArray(String[]::new)).spec();
+            spec = options.applyTo(PostgresCluster.builder().describedAs(OWNER)).spec();
         } catch (UsageException | ClusterConfigurationException invalid) {
             err.println(prefixed(inCommandLineTerms(invalid.getMessage())));
             err.print(CliOptions.USAGE);
@@ -152,14 +143,13 @@ public final class Main {
         }
     }
 
-    /** The spec names its attributes (settings, initScripts, ...); on the command line they are options. */
+    /** The spec names its attributes (settings, initScripts, ...); on the command line they are flags. */
     static String inCommandLineTerms(String message) {
         String rest = message.startsWith(OWNER + ": ") ? message.substring(OWNER.length() + 2) : message;
-        for (String[] term : new String[][] {{"standbySettings", "--standby-set"}, {"settings", "--set"},
-                {"initScripts", "--init-script"}, {"username", "--username"}, {"password", "--password"},
-                {"database", "--database"}}) {
-            if (rest.startsWith(term[0] + " ") || rest.startsWith(term[0] + ":")) {
-                return OWNER + ": " + term[1] + rest.substring(term[0].length());
+        for (ClusterOption option : ClusterOptions.ALL) {
+            String name = option.name();
+            if (option.onCommandLine() && (rest.startsWith(name + " ") || rest.startsWith(name + ":"))) {
+                return OWNER + ": " + option.flag() + rest.substring(name.length());
             }
         }
         return message;

@@ -3,11 +3,11 @@ package dev.hotstandby.junit;
 import dev.hotstandby.Backend;
 import dev.hotstandby.BackendUnavailableException;
 import dev.hotstandby.ClusterConfigurationException;
+import dev.hotstandby.ClusterOption;
+import dev.hotstandby.ClusterOptions;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.PostgresCluster;
-import dev.hotstandby.Quorum;
-import dev.hotstandby.ServerSettings;
 import dev.hotstandby.SshHosts;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Executable;
@@ -49,18 +49,12 @@ final class ClusterStart {
         warnAboutIgnoredConfiguration(owner);
         ClusterSpec spec;
         try {
-            PostgresCluster.Builder builder = PostgresCluster.builder().describedAs(describedAs)
-                    .standbys(annotation.standbys()).version(annotation.version()).backend(annotation.backend())
-                    .synchronous(annotation.synchronous()).synchronousCommit(annotation.synchronousCommit())
-                    .quorum(Quorum.parse(annotation.quorum(), describedAs + ": quorum"))
-                    .upstreams(annotation.upstreams()).archiving(annotation.archiving())
-                    .replicationSlots(annotation.replicationSlots()).logical(annotation.logical()).image(annotation.image())
-                    .database(annotation.database()).username(annotation.username())
-                    .initScripts(annotation.initScripts()).clientFaults(annotation.clientFaults());
-            ServerSettings.parse(describedAs + ": settings", annotation.settings())
-                    .forEach(setting -> builder.setting(setting.getKey(), setting.getValue()));
-            ServerSettings.parse(describedAs + ": standbySettings", annotation.standbySettings())
-                    .forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue()));
+            PostgresCluster.Builder builder = PostgresCluster.builder().describedAs(describedAs);
+            for (ClusterOption option : ClusterOptions.ALL) {
+                if (option.annotated()) {
+                    option.applyAttribute(builder, attribute(annotation, option.name()), describedAs);
+                }
+            }
             spec = withHostsFile(builder.spec(options.properties()), options);
         } catch (ClusterConfigurationException invalid) {
             throw new ExtensionConfigurationException(options.namingTheSource(invalid.getMessage()), invalid);
@@ -77,6 +71,15 @@ final class ClusterStart {
             throw new ExtensionConfigurationException(invalid.getMessage(), invalid);
         } catch (BackendUnavailableException unavailable) {
             return unavailable(unavailable, options);
+        }
+    }
+
+    /** The value of the annotation's attribute {@code name}: ClusterOptionsTest checks that every annotated option has one. */
+    private static Object attribute(PostgresStandbyCluster annotation, String name) {
+        try {
+            return PostgresStandbyCluster.class.getMethod(name).invoke(annotation);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("@PostgresStandbyCluster has no attribute " + name, e);
         }
     }
 
