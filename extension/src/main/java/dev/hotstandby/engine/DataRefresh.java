@@ -22,14 +22,16 @@ final class DataRefresh {
     private final StartContract contract;
     private final Databases databases;
     private final PristineDatabases pristine;
+    private final Slots slots;
 
     DataRefresh(ClusterSpec spec, Topology topology, StartContract contract, Databases databases,
-                PristineDatabases pristine) {
+                PristineDatabases pristine, Slots slots) {
         this.spec = spec;
         this.topology = topology;
         this.contract = contract;
         this.databases = databases;
         this.pristine = pristine;
+        this.slots = slots;
     }
 
     /** {@code maintenance}: a superuser session in the primary's template1, which no refresh drops. */
@@ -54,7 +56,8 @@ final class DataRefresh {
             }
         }
         for (BackendNode node : topology.nodes()) {
-            dropSlots(node);
+            slots.dropUndeclared(node, topology.followersOf(node), topology.isStandby(node) && spec.major() >= 17,
+                    spec.startTimeout());
         }
         StartupTrace.mark("refresh: replication objects dropped");
         topology.nodes().forEach(BackendNode::closeSession);
@@ -131,40 +134,6 @@ final class DataRefresh {
                 }
             }
         }
-    }
-
-    /**
-     * Every slot but the declared physical ones, its consumer ended first. A standby cannot drop what
-     * it syncs from the primary: such a slot goes once the primary's has ({@link #awaitSyncedSlotsGone}).
-     */
-    private void dropSlots(BackendNode node) {
-        String exceptSynced = topology.isStandby(node) && spec.major() >= 17 ? " AND NOT synced" : "";
-        String names = Sql.single(node, "SELECT string_agg(slot_name, ',') FROM pg_replication_slots"
-                + " WHERE (slot_type = 'logical'" + exceptSynced + ")"
-                + " OR (slot_type = 'physical' AND slot_name NOT IN (" + declaredSlots(node) + "))");
-        if (names == null) {
-            return;
-        }
-        for (String slot : names.split(",")) {
-            String literal = Sql.literal(slot);
-            Sql.single(node, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = " + literal
-                    + " AND active_pid IS NOT NULL");
-            Waits.until(node.name() + "'s slot " + slot + " is released by its consumer", spec.startTimeout(),
-                    () -> "0".equals(node.query("SELECT count(*) FROM pg_replication_slots WHERE active AND slot_name = "
-                            + literal)), () -> "still active");
-            Sql.single(node, "SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE slot_name = "
-                    + literal);
-        }
-    }
-
-    /** The physical slots the node keeps for the standbys that stream from it (replicationSlots, failover slots). */
-    private String declaredSlots(BackendNode node) {
-        if (!spec.replication().physicalSlots(spec.major())) {
-            return "''";
-        }
-        List<String> slots = topology.followersOf(node).stream()
-                .map(follower -> Sql.literal(dev.hotstandby.config.ReplicationSettings.slotName(follower.name()))).toList();
-        return slots.isEmpty() ? "''" : String.join(", ", slots);
     }
 
     /**

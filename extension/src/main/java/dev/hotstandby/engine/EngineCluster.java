@@ -43,7 +43,7 @@ public final class EngineCluster implements RunningCluster {
         this.backend = backend;
         this.topology = Topology.initial(spec, backend.nodes());
         this.files = new NodeFiles(spec, topology, backend.replicationUser(), backend::linkAddress);
-        this.slots = new Slots(spec.replication().physicalSlots(spec.major()));
+        this.slots = Slots.of(spec);
         this.contract = new StartContract(spec, topology);
         this.failover = new Failover(spec, topology, files, slots);
         this.rejoin = new Rejoin(spec, backend, topology, files, slots, contract);
@@ -267,7 +267,7 @@ public final class EngineCluster implements RunningCluster {
         String failure = null;
         if (kind == RefreshKind.DATA) {
             try (DatabaseSession maintenance = databases.session(topology.primary(), "template1")) {
-                new DataRefresh(spec, topology, contract, databases, pristine).run(maintenance);
+                new DataRefresh(spec, topology, contract, databases, pristine, slots).run(maintenance);
                 afterDatabasesReplaced();
                 failure = differenceFromDeclared(maintenance);
                 StartupTrace.mark("refresh: fingerprint compared");

@@ -108,7 +108,7 @@ final class ClusterStartup {
      * check after the boot then finds them.
      */
     private void createSlotsFor(ContainerNode node, List<BackendNode> followers) {
-        Slots slots = new Slots(spec.replication().physicalSlots(spec.major()));
+        Slots slots = Slots.of(spec);
         for (BackendNode follower : followers) {
             slots.ensure(node, follower);
         }

@@ -71,7 +71,7 @@ final class ClusterBoot {
      */
     void bootStandby(MachineNode standby, MachineNode upstream) {
         writePasswordFiles(standby);
-        new Slots(spec.replication().physicalSlots(spec.major())).reserveForBaseBackup(upstream, standby);
+        Slots.of(spec).reserveForBaseBackup(upstream, standby);
         baseBackup(standby, upstream);
         files.configure(standby);
         standby.startServer(spec.startTimeout());
