@@ -1,21 +1,16 @@
 package dev.hotstandby.engine;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.Driver;
+import org.postgresql.util.PasswordUtil;
 
 /**
  * The SCRAM-SHA-256 verifier of a generated password, for {@code ALTER ROLE ... PASSWORD '<verifier>'}
- * (PostgreSQL 10 and later store a verifier given in this form as it is), made with few iterations.
- * The server's default, 4096, is key stretching for passwords people choose; a password of 144
- * random bits ({@link Passwords}) needs none, and every client login repeats the iterations: in a
- * fresh JVM pgjdbc's first login spent a fifth of the first cluster's CPU samples in the 4096 rounds.
+ * (PostgreSQL 10 and later store a verifier given in this form as it is), computed by pgjdbc's
+ * {@link PasswordUtil} with few iterations. The server's default, 4096 (also PasswordUtil's), is key
+ * stretching for passwords people choose; a password of 144 random bits ({@link Passwords}) needs
+ * none, and every client login repeats the iterations: in a fresh JVM pgjdbc's first login spent a
+ * fifth of the first cluster's CPU samples in the 4096 rounds.
  *
  * <p>SCRAM clients on ongres-scram 2 (bundled by older pgjdbc releases, used unshaded by
  * r2dbc-postgresql and the Vert.x client) refuse fewer than 4096; where one is on the classpath the
@@ -36,27 +31,18 @@ public final class ScramVerifier {
 
     /** {@code SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>}, as PostgreSQL stores it. */
     public static String of(String password) {
-        return of(password, iterations());
-    }
-
-    static String of(String password, int iterations) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return of(password, salt, iterations);
+        return of(password, salt, iterations());
     }
 
-    /** RFC 5802: SaltedPassword = Hi(password, salt, i); StoredKey = H(HMAC(SaltedPassword, "Client Key")). */
     static String of(String password, byte[] salt, int iterations) {
         try {
-            byte[] salted = hi(password, salt, iterations);
-            byte[] clientKey = hmac(salted, "Client Key".getBytes(StandardCharsets.US_ASCII));
-            byte[] storedKey = MessageDigest.getInstance("SHA-256").digest(clientKey);
-            byte[] serverKey = hmac(salted, "Server Key".getBytes(StandardCharsets.US_ASCII));
-            Base64.Encoder base64 = Base64.getEncoder();
-            return "SCRAM-SHA-256$" + iterations + ":" + base64.encodeToString(salt) + "$"
-                    + base64.encodeToString(storedKey) + ":" + base64.encodeToString(serverKey);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot compute HMAC-SHA-256, which SCRAM needs", e);
+            return PasswordUtil.encodeScramSha256(password.toCharArray(), iterations, salt);
+        } catch (NoClassDefFoundError olderDriver) {
+            throw new IllegalStateException("pgjdbc " + Driver.getVersion() + " on the classpath has no"
+                    + " org.postgresql.util.PasswordUtil, which computes the cluster's SCRAM verifiers:"
+                    + " hotstandby needs pgjdbc 42.7 or newer", olderDriver);
         }
     }
 
@@ -69,17 +55,5 @@ public final class ScramVerifier {
             }
         }
         return FEW_ITERATIONS;
-    }
-
-    /** Hi() of RFC 5802 is PBKDF2 with HMAC-SHA-256, one 32-byte block: the JDK's. */
-    private static byte[] hi(String password, byte[] salt, int iterations) throws GeneralSecurityException {
-        return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
-    }
-
-    private static byte[] hmac(byte[] key, byte[] message) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return mac.doFinal(message);
     }
 }
