@@ -2,6 +2,8 @@ package dev.hotstandby.engine;
 
 import dev.hotstandby.ApplicationOptions;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.internal.ScramVerifier;
+import dev.hotstandby.internal.SqlScript;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,5 +1,7 @@
 package dev.hotstandby.engine;
 
+import dev.hotstandby.internal.LinkFaults;
+import dev.hotstandby.internal.LinkRelay;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

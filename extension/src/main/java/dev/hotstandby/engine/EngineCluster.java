@@ -1,8 +1,9 @@
 package dev.hotstandby.engine;
 
-import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterRefreshException;
+import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.ClusterStartException;
+import dev.hotstandby.internal.LinkFaults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

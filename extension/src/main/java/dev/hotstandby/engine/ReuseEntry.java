@@ -1,5 +1,6 @@
 package dev.hotstandby.engine;
 
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;

@@ -3,6 +3,8 @@ package dev.hotstandby.engine;
 import dev.hotstandby.ApplicationOptions;
 import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.config.ConfigFiles;
+import dev.hotstandby.internal.Passwords;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
 import dev.hotstandby.engine.ParameterCatalog;
-import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.internal.Passwords;
 import dev.hotstandby.engine.Topology;
 import java.time.Duration;
 import java.util.ArrayList;

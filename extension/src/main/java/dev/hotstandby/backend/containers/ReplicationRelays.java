@@ -1,8 +1,8 @@
 package dev.hotstandby.backend.containers;
 
 import dev.hotstandby.engine.LinkAddress;
-import dev.hotstandby.engine.LinkFaults;
-import dev.hotstandby.engine.LinkRelay;
+import dev.hotstandby.internal.LinkFaults;
+import dev.hotstandby.internal.LinkRelay;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;

@@ -6,7 +6,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.engine.ParameterCatalog;
-import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.internal.Passwords;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,7 +8,7 @@ import dev.hotstandby.ClusterSpec;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.config.ReplicationSettings;
 import dev.hotstandby.engine.ParameterCatalog;
-import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.internal.Passwords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

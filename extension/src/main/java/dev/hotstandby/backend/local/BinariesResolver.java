@@ -2,7 +2,7 @@ package dev.hotstandby.backend.local;
 
 import dev.hotstandby.ClusterConfigurationException;
 import dev.hotstandby.ClusterSpec;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

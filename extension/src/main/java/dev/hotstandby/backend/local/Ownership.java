@@ -1,9 +1,9 @@
 package dev.hotstandby.backend.local;
 
 import dev.hotstandby.engine.JvmOwner;
-import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.internal.Passwords;
 import dev.hotstandby.ClusterStartException;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

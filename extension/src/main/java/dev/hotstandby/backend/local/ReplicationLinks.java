@@ -1,8 +1,8 @@
 package dev.hotstandby.backend.local;
 
 import dev.hotstandby.engine.LinkAddress;
-import dev.hotstandby.engine.LinkFaults;
-import dev.hotstandby.engine.LinkRelay;
+import dev.hotstandby.internal.LinkFaults;
+import dev.hotstandby.internal.LinkRelay;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

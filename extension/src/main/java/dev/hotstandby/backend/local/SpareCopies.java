@@ -1,7 +1,7 @@
 package dev.hotstandby.backend.local;
 
-import dev.hotstandby.engine.Passwords;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Passwords;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.hotstandby.backend.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Trees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

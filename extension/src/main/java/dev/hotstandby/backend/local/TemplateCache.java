@@ -3,7 +3,7 @@ package dev.hotstandby.backend.local;
 import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.config.ReplicationSettings;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

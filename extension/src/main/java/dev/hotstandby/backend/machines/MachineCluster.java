@@ -8,7 +8,7 @@ import dev.hotstandby.engine.BackendCluster.ToolRun;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
-import dev.hotstandby.engine.Passwords;
+import dev.hotstandby.internal.Passwords;
 import dev.hotstandby.engine.Topology;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.hotstandby.ClusterStartException;
 import dev.hotstandby.config.ConfigFiles;
 import dev.hotstandby.engine.JvmOwner;
 import dev.hotstandby.engine.ReuseEntry;
-import dev.hotstandby.engine.Trees;
+import dev.hotstandby.internal.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

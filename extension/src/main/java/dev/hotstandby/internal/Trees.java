@@ -1,4 +1,4 @@
-package dev.hotstandby.engine;
+package dev.hotstandby.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

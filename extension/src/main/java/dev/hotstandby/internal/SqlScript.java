@@ -1,4 +1,4 @@
-package dev.hotstandby.engine;
+package dev.hotstandby.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,11 +8,11 @@ import java.util.List;
  * semicolons inside quotes ('…', "…", $tag$…$tag$) and comments (--, nested /* … *&#47;) do not end a
  * statement. psql's backslash commands are not SQL and are not understood.
  */
-final class SqlScript {
+public final class SqlScript {
     /** One statement; {@code line} is where its first character stands, from 1. */
-    record Statement(String sql, int line) {
+    public record Statement(String sql, int line) {
         /** The script line of a character of this statement (PostgreSQL's error position, from 1). */
-        int lineOf(int position) {
+        public int lineOf(int position) {
             int line = this.line;
             for (int i = 0; i < Math.min(position - 1, sql.length()); i++) {
                 if (sql.charAt(i) == '\n') {
@@ -26,7 +26,7 @@ final class SqlScript {
     private SqlScript() {
     }
 
-    static List<Statement> split(String script) {
+    public static List<Statement> split(String script) {
         List<Statement> statements = new ArrayList<>();
         int line = 1;
         int start = -1;

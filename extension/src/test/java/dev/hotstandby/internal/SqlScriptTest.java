@@ -1,4 +1,4 @@
-package dev.hotstandby.engine;
+package dev.hotstandby.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

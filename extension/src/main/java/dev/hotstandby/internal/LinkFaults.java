@@ -1,4 +1,4 @@
-package dev.hotstandby.engine;
+package dev.hotstandby.internal;
 
 import java.time.Duration;
 
@@ -28,7 +28,7 @@ public final class LinkFaults {
     }
 
     /** No fault: bytes may move at once. */
-    synchronized boolean isClear() {
+    public synchronized boolean isClear() {
         return !cut && delayNanos == 0 && bytesPerSecond == 0;
     }
 

@@ -1,9 +1,10 @@
-package dev.hotstandby.engine;
+package dev.hotstandby.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hotstandby.PostgresCluster;
+import dev.hotstandby.engine.DataSources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
