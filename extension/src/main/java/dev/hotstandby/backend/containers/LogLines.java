@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  * A container's output lines as they arrive, and the one wait for a line among them that node
  * containers and the template build share. Lines are counted from the container's creation, so a
  * caller waits for a line after the index it noted before a step (a restart logs the same lines again).
+ * Not Testcontainers' {@code WaitingConsumer}: that one removes each frame it reads, so it keeps no
+ * history for indices, evidence or a failure's tail, and it learns of a container that exited only at
+ * its timeout.
  */
 final class LogLines {
     private static final long LOOK_EVERY_NANOS = 500_000_000L;
