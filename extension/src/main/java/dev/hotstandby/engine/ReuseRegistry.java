@@ -63,8 +63,7 @@ final class ReuseRegistry {
     /** A new entry for {@code key}, leased by this JVM, with its watchdog running. */
     static ReuseEntry create(String key, java.time.Duration idle) {
         Path directory = EvidenceRoot.privateDir(root().resolve(sha256(key).substring(0, 16)));
-        Path entryDirectory = EvidenceRoot.privateDir(directory.resolve(Passwords.generate().substring(0, 10)
-                .toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "x")));
+        Path entryDirectory = EvidenceRoot.privateDir(directory.resolve(Passwords.randomName(10)));
         ReuseEntry entry = new ReuseEntry(entryDirectory);
         if (!entry.tryLease()) {
             Trees.delete(entryDirectory);

@@ -19,7 +19,6 @@ import dev.hotstandby.engine.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.testcontainers.utility.DockerImageName;
 
@@ -79,7 +78,7 @@ final class ContainerCluster implements BackendCluster {
     static ContainerCluster create(ClusterSpec spec, DockerClient client, PostgresImage image, DockerImageName template,
                                    ParameterCatalog parameters, Lifetime lifetime) {
         // eight characters naming the cluster's network, containers and volume
-        String id = Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        String id = Passwords.randomName(8);
         ReuseEntry reuse = lifetime.reuse().orElse(null);
         ContainerCluster cluster = new ContainerCluster(spec, client, image, template, id,
                 spec.application().passwordOr(Passwords::generate), reuse);

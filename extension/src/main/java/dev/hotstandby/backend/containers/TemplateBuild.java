@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -50,8 +49,7 @@ final class TemplateBuild {
 
     /** Commits the template as {@code repository:tag} with {@code labels}; returns the image id. */
     String run(String repository, String tag, Map<String, String> labels, String nodeConf, long deadline) {
-        String name = TemplateImages.BUILDER_PREFIX + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]", "x");
+        String name = TemplateImages.BUILDER_PREFIX + Passwords.randomName(8);
         List<String> env = new ArrayList<>(environment);
         env.add("HOTSTANDBY_ROLE=template");
         String id = client.createContainerCmd(base.toString()).withName(name)

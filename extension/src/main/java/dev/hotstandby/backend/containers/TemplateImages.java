@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.testcontainers.utility.DockerImageName;
@@ -112,7 +111,7 @@ final class TemplateImages {
         labels.put(KEY, key);
         labels.put(BASE, base.toString());
         labels.put(BASE_ID, baseId);
-        String ownTag = tag + "-build-" + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x");
+        String ownTag = tag + "-build-" + Passwords.randomName(8);
         String imageId = new TemplateBuild(client, base, major, environment).run(REPOSITORY, ownTag, labels, nodeConf, deadline);
         // another machine sharing the daemon may have made the same template meanwhile: the first tag stays
         if (!present(client, REPOSITORY + ":" + tag)) {

@@ -13,7 +13,6 @@ import dev.hotstandby.engine.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -57,8 +56,7 @@ final class MachineCluster implements BackendCluster {
      * runs yet. Throws having removed whatever it had made.
      */
     static MachineCluster prepare(ClusterSpec spec, ProvidedMachines provided) {
-        MachineCluster cluster = new MachineCluster(spec, provided, "hotstandby-"
-                + Passwords.generate().substring(0, 8).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "x"),
+        MachineCluster cluster = new MachineCluster(spec, provided, "hotstandby-" + Passwords.randomName(8),
                 spec.application().passwordOr(Passwords::generate), Passwords.generate());
         try {
             cluster.prepareNodes();
