@@ -11,20 +11,24 @@ step "the machines backend: Vagrant from Debian's packages, its docker provider,
     await_background machines-setup
 on_machines=(-Dhotstandby.require=vagrant,ssh -Dhotstandby.version=15 -Dhotstandby.vagrant.provider=docker)
 on_machines17=(-Dhotstandby.require=vagrant,ssh -Dhotstandby.version=17 -Dhotstandby.vagrant.provider=docker)
+# For the samples and the conformance suite: a closed cluster's Vagrant machines serve the JVM's next
+# cluster, which makes its servers afresh on them instead of waiting for a `vagrant up`. Not for the
+# backend's own tests, which check what a closed cluster leaves.
+pooled=-Dhotstandby.vagrant.keepMachines=true
 
 step "the machines backend's own tests (Vagrant machines, and existing hosts over SSH); the sample tests on Vagrant" \
     side_by_side "$(extension_test "${on_machines[*]}" "-Dtest='dev.hotstandby.backend.machines.*Test'")" \
-                 "$(samples_verify "${on_machines[*]}" -Dhotstandby.backend=vagrant)"
+                 "$(samples_verify "${on_machines[*]}" -Dhotstandby.backend=vagrant $pooled)"
 # Debian 13's machines have PostgreSQL 17, for logical replication and failover slots. The conformance
 # suite in two forks: a Vagrant class mostly waits for machines (each fork keeps one idle cluster, so
 # the eight private networks suffice; a start waits for one to be free).
 step "the backend conformance suite on Vagrant, in two forks; logical replication samples on Vagrant machines of Debian 13 (PostgreSQL 17)" \
-    side_by_side "$(extension_test "${on_machines[*]}" -Dhotstandby.backend=vagrant -DforkCount=2 "-Dtest='$conformance'")" \
+    side_by_side "$(extension_test "${on_machines[*]}" -Dhotstandby.backend=vagrant $pooled -DforkCount=2 "-Dtest='$conformance'")" \
                  "HOTSTANDBY_VAGRANT_IMAGE=hotstandby-test/vagrant-sshd:trixie $(samples_verify "${on_machines17[*]}" \
-                        -Dhotstandby.backend=vagrant "-Dtest='$logical_samples'")"
+                        -Dhotstandby.backend=vagrant $pooled "-Dtest='$logical_samples'")"
 step "logical replication and failover slots on Vagrant machines of Debian 13 (PostgreSQL 17)" \
     env HOTSTANDBY_VAGRANT_IMAGE=hotstandby-test/vagrant-sshd:trixie bash -c "$(extension_test "${on_machines17[*]}" \
-        -Dhotstandby.backend=vagrant "-Dtest='dev.hotstandby.conformance.LogicalReplicationTest,dev.hotstandby.conformance.FailoverSlotPromotionTest'")"
+        -Dhotstandby.backend=vagrant $pooled "-Dtest='dev.hotstandby.conformance.LogicalReplicationTest,dev.hotstandby.conformance.FailoverSlotPromotionTest'")"
 
 machines_left() {
   local left
