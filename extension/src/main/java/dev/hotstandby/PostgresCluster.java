@@ -631,6 +631,22 @@ public final class PostgresCluster implements AutoCloseable {
         keepEvidence = true;
     }
 
+    /**
+     * Every node as it is now, a row each: name, role, upstream, state (running, streaming,
+     * catching up, cut, stopped, killed), timeline, the primary's current WAL position or a standby's
+     * received, flushed and replayed ones, lag behind the primary (bytes, and the upstream's
+     * {@code replay_lag}), slots with the WAL each retains, link and client faults, paused or
+     * delayed replay, and the settings {@link #set} changed. Read from the servers at the call.
+     */
+    public String describe() {
+        return running.describe(false);
+    }
+
+    /** {@link #describe()}'s first columns (node to lag), as a failed test's message shows them. */
+    public String describeBriefly() {
+        return running.describe(true);
+    }
+
     /** The last lines of every node's server log, each block headed by the node's name. */
     public String serverLogTails(int lines) {
         StringBuilder tails = new StringBuilder();

@@ -15,11 +15,16 @@ import java.util.stream.Collectors;
  * so a typo never leaves a half-started cluster behind.
  *
  * @param exitAfterVerification stop the cluster once verified instead of staying up
+ * @param describe              print the cluster's table ({@code PostgresCluster.describe()}) once verified
+ * @param watch                 print it again every second while the cluster stays up
  * @param given                 each cluster option given, with its values in order
  */
-record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption, List<String>> given) {
+record CliOptions(boolean exitAfterVerification, boolean help, boolean describe, boolean watch,
+                  Map<ClusterOption, List<String>> given) {
     private static final String EXIT = "--exit";
     private static final String HELP = "--help";
+    private static final String DESCRIBE = "--describe";
+    private static final String WATCH = "--watch";
 
     static final String USAGE = usage();
 
@@ -35,6 +40,8 @@ record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption
                 .collect(Collectors.toMap(ClusterOption::flag, option -> option));
         boolean exit = false;
         boolean help = false;
+        boolean describe = false;
+        boolean watch = false;
         Map<ClusterOption, List<String>> given = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             // Accept both "--standbys 2" and "--standbys=2", as most command-line tools do.
@@ -46,9 +53,13 @@ record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption
                 exit = flag(name, inlineValue);
             } else if (name.equals(HELP) || name.equals("-h")) {
                 help = flag(name, inlineValue);
+            } else if (name.equals(DESCRIBE)) {
+                describe = flag(name, inlineValue);
+            } else if (name.equals(WATCH)) {
+                watch = flag(name, inlineValue);
             } else if (option == null) {
                 throw new UsageException("unknown option \"" + arg + "\"; the options are " + String.join(", ",
-                        byFlag.values().stream().map(CliOptions::synopsis).sorted().toList()) + ", " + EXIT + " and " + HELP);
+                        byFlag.values().stream().map(CliOptions::synopsis).sorted().toList()) + ", " + DESCRIBE + ", " + WATCH + ", " + EXIT + " and " + HELP);
             } else if (option.valueName() == null) {
                 given.put(option, List.of(String.valueOf(flag(name, inlineValue))));
             } else {
@@ -58,7 +69,7 @@ record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption
                 given.put(option, values);
             }
         }
-        return new CliOptions(exit, help, given);
+        return new CliOptions(exit, help, describe, watch, given);
     }
 
     /** The builder's calls of every option given; its checks fail with the flag's name. */
@@ -103,6 +114,8 @@ record CliOptions(boolean exitAfterVerification, boolean help, Map<ClusterOption
                 line(usage, synopsis(option), option.help() + (option.repeatable() ? "; repeatable" : ""));
             }
         }
+        line(usage, DESCRIBE, "print every node's role, state, timeline, LSNs, lag, slots and faults once verified");
+        line(usage, WATCH, "print that table again every second while the cluster stays up");
         line(usage, EXIT, "stop the cluster after the verification instead of staying up");
         line(usage, HELP, "print this help");
         return usage.toString();

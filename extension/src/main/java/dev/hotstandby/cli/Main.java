@@ -77,12 +77,15 @@ public final class Main {
         try {
             printConnectionDetails(cluster, out);
             boolean passed = verify(cluster, out, err);
+            if (options.describe() || options.watch()) {
+                out.print(cluster.describe());
+            }
             if (!passed || options.exitAfterVerification()) {
                 return passed ? OK : FAILED;
             }
             out.println("cluster is up; press Ctrl-C to stop");
             out.flush();
-            return watchUntilStopped(cluster, stopped, err);
+            return watchUntilStopped(cluster, stopped, options.watch() ? out : null, err);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return OK;
@@ -92,11 +95,18 @@ public final class Main {
         }
     }
 
-    /** Until Ctrl-C: a node that dies ends the job with status 1, its data and logs kept. */
-    private static int watchUntilStopped(PostgresCluster cluster, CountDownLatch stopped, PrintStream err)
+    /**
+     * Until Ctrl-C: a node that dies ends the job with status 1, its data and logs kept; with
+     * {@code table} (--watch), the cluster's table is printed there every check.
+     */
+    private static int watchUntilStopped(PostgresCluster cluster, CountDownLatch stopped, PrintStream table, PrintStream err)
             throws InterruptedException {
         NodeWatch watch = new NodeWatch(cluster);
         while (!stopped.await(WATCH_INTERVAL_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (table != null) {
+                table.print("\n" + cluster.describe());
+                table.flush();
+            }
             Optional<String> death = watch.check();
             if (death.isPresent()) {
                 cluster.keepEvidenceOnClose();

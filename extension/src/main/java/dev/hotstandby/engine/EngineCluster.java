@@ -33,6 +33,8 @@ public final class EngineCluster implements RunningCluster {
     /** Attached after a run that may have left it promoted: a refresh checks the roles before it trusts them. */
     private volatile boolean topologyUnknown;
     private final List<EngineNode> nodes;
+    /** Nodes killed and not started since: describe() tells a crash from a stop. */
+    private final java.util.Set<BackendNode> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Null without {@code clientFaults}. */
     private final ClientRelays clients;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -259,6 +261,7 @@ public final class EngineCluster implements RunningCluster {
      */
     @Override
     public synchronized RefreshKind refresh() {
+        killed.clear();
         links.clearAll();
         if (clients != null) {
             clients.clear();
@@ -388,11 +391,19 @@ public final class EngineCluster implements RunningCluster {
     @Override
     public void kill(NodeRuntime node) {
         backendNode(node).killServer();
+        killed.add(backendNode(node));
     }
 
     @Override
     public void start(NodeRuntime node) {
         backendNode(node).startServer(spec.startTimeout());
+        killed.remove(backendNode(node));
+    }
+
+    @Override
+    public String describe(boolean brief) {
+        return new ClusterDescription(topology, spec.major(), killed, links.faults(),
+                clients == null ? List.of() : clients.faulted()).table(brief);
     }
 
     @Override

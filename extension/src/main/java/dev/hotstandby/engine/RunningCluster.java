@@ -105,4 +105,10 @@ public interface RunningCluster {
 
     /** Returns once the subscriber has applied the publisher's current WAL position. */
     void awaitSubscription(String subscription, Duration timeout);
+
+    /**
+     * A table of every node now: role, upstream, state, timeline, LSNs, lag, slots, faults, replay
+     * and what set() changed; {@code brief}: the first columns, for a failure message.
+     */
+    String describe(boolean brief);
 }

@@ -148,13 +148,17 @@ final class PostgresStandbyClusterExtension implements BeforeAllCallback, TestIn
         throw withEvidence(context, throwable);
     }
 
-    /** A failure gets the servers' last log lines and, after a failover, what moved off the primary; an abort nothing. */
+    /**
+     * A failure gets the cluster's state, the servers' last log lines and, after a failover, what moved
+     * off the primary; an abort nothing.
+     */
     private static Throwable withEvidence(ExtensionContext context, Throwable failure) {
         if (!isFailure(failure)) {
             return failure;
         }
         ClusterStore.findResource(context).filter(resource -> resource.unavailableReason().isEmpty()).ifPresent(resource -> {
             PinnedPrimaries.moved(context, resource.cluster()).ifPresent(failure::addSuppressed);
+            ClusterAtFailure.of(resource.cluster()).ifPresent(failure::addSuppressed);
             failure.addSuppressed(resource.failed());
         });
         return failure;

@@ -92,6 +92,17 @@ class MainTest {
     }
 
     @Test
+    void describePrintsEveryNodesRowOnceVerified() {
+        int status = run("--standbys", "1", "--describe", "--exit");
+
+        assertThat(status).as("exit status; stdout:%n%s%nstderr:%n%s", out(), err()).isZero();
+        assertThat(out()).containsPattern("(?m)^node +role +upstream +state +timeline")
+                .containsPattern("(?m)^primary +primary +- +running +1 ")
+                .containsPattern("(?m)^standby-0 +standby +primary +streaming +1 ");
+        assertThat(out().indexOf("verification passed")).isLessThan(out().indexOf("node "));
+    }
+
+    @Test
     void helpPrintsTheUsageAndSucceeds() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("--standbys N", "--version MAJOR", "--exit");
