@@ -36,14 +36,16 @@ class FailoverInjectionTest {
                 .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
 
         assertThat(failure).isInstanceOf(SQLException.class);
-        assertThat(failure.getSuppressed()).hasSize(2);
+        assertThat(failure.getSuppressed()).hasSize(3);
         assertThat(failure.getSuppressed()[0]).isInstanceOf(PrimaryMoved.class).hasMessage(
                 "@Primary parameter [connection] of [PinnedCase.writesAfterFailover] is on primary;"
                         + " @Primary parameter [node] of [PinnedCase.writesAfterFailover] is on primary, which is no longer"
                         + " the primary (the primary is now standby-0, after promote()). An injected Connection or PostgresNode"
                         + " stays on the node it was resolved to; inject @Primary DataSource, which follows the primary,"
                         + " or call cluster.primary() after a failover");
-        assertThat(failure.getSuppressed()[1]).isInstanceOf(ServerLogs.class);
+        assertThat(failure.getSuppressed()[1]).isInstanceOf(ClusterAtFailure.class).satisfies(state -> assertThat(state.getMessage())
+                .containsPattern("(?m)^standby-0 +primary +- +running +2 "));
+        assertThat(failure.getSuppressed()[2]).isInstanceOf(ServerLogs.class);
         assertThat(EngineRuns.runningServers()).isZero();
     }
 
@@ -53,7 +55,7 @@ class FailoverInjectionTest {
         results.testEvents().assertStatistics(stats -> stats.failed(1));
         Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
                 .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
-        assertThat(failure.getSuppressed()).singleElement().isInstanceOf(ServerLogs.class);
+        assertThat(failure.getSuppressed()).extracting(Object::getClass).containsExactly(ClusterAtFailure.class, ServerLogs.class);
     }
 
     static String clusterName(Connection connection) throws SQLException {

@@ -17,7 +17,7 @@ class FailureEvidenceTest {
     private static final Pattern KEPT = Pattern.compile("data directories and server logs kept in (\\S+)");
 
     @Test
-    void failedTestKeepsDataDirectoriesAndAttachesTheServerLogs() throws IOException {
+    void failedTestKeepsDataDirectoriesAndAttachesTheClusterStateAndTheServerLogs() throws IOException {
         EngineRuns.Run run = EngineRuns.capturingStderr(Map.of(), FailingCase.class);
         EngineExecutionResults results = run.results();
         results.testEvents().assertStatistics(stats -> stats.failed(1));
@@ -25,7 +25,12 @@ class FailureEvidenceTest {
         Throwable failure = results.testEvents().failed().stream().findFirst().orElseThrow()
                 .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
         assertThat(failure).hasMessageContaining("the standby is not the primary");
-        assertThat(failure.getSuppressed()).singleElement().satisfies(logs -> assertThat(logs.getMessage())
+        assertThat(failure.getSuppressed()).hasSize(2);
+        assertThat(failure.getSuppressed()[0]).isInstanceOf(ClusterAtFailure.class).satisfies(state -> assertThat(state.getMessage())
+                .startsWith("the cluster at the failure:\nnode ")
+                .containsPattern("(?m)^primary +primary +- +running +1 ")
+                .containsPattern("(?m)^standby-0 +standby +primary +streaming +1 "));
+        assertThat(failure.getSuppressed()[1]).isInstanceOf(ServerLogs.class).satisfies(logs -> assertThat(logs.getMessage())
                 .contains("--- last lines of the server log of primary ---")
                 .contains("--- last lines of the server log of standby-0 ---")
                 .contains("standby-0: LOG:  started streaming WAL from primary"));
