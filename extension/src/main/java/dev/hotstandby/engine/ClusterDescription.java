@@ -101,7 +101,10 @@ final class ClusterDescription {
         if (faults.contains("link cut")) {
             return "cut";
         }
-        return link != null && "streaming".equals(link[0]) ? "streaming" : "catching up";
+        if (link == null) {
+            return "not streaming";   // no WAL sender for it on its upstream (yet, or the upstream is down)
+        }
+        return "streaming".equals(link[0]) ? "streaming" : "catching up";
     }
 
     /** Bytes behind the primary's WAL (replayed), and the upstream's replay_lag of the link. */
