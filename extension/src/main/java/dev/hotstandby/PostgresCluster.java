@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 
 /**
  * A running PostgreSQL primary with its hot standbys, streaming. Usable without JUnit:
@@ -598,6 +599,20 @@ public final class PostgresCluster implements AutoCloseable {
     private void requireLinkOperation(PostgresNode standby, String operation) {
         conditions.requireStandby(standby, operation);
         conditions.requireRunning(standby, operation);
+    }
+
+    /**
+     * A {@code DataSource} for code without Spring that splits reads from writes as a replica router
+     * does: a connection set read-only ({@code setReadOnly(true)}) before its first statement goes to
+     * {@code standby}, every other to the node that is the primary when it opens, so it follows
+     * {@link #promote(PostgresNode)} like the injected {@code @Primary DataSource}. Each connection is
+     * opened lazily, at its first statement, and is a new pgjdbc connection (no pool).
+     *
+     * @throws IllegalArgumentException when {@code standby} is not a standby of this cluster now
+     */
+    public DataSource readWriteSplitDataSource(PostgresNode standby) {
+        conditions.requireStandby(standby, "readWriteSplitDataSource");
+        return new ReadWriteSplitDataSource(this, standby);
     }
 
     /** Every node in pgjdbc's multi-host syntax, for {@code targetServerType=primary} or {@code preferSecondary}. */
