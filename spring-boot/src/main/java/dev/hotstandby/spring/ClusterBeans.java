@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.autoconfigure.container.ContainerImageMetadata;
@@ -13,7 +14,8 @@ import org.springframework.boot.autoconfigure.container.ContainerImageMetadata;
 /**
  * The cluster's beans: the {@link PostgresCluster}, one {@code standby<i>DataSource} per standby
  * (never a default candidate, so it never replaces the primary), the connection details Boot's
- * auto-configured DataSource is built from, and the {@link DatabaseSetUp} the context does on it.
+ * auto-configured DataSource is built from, the {@link DatabaseSetUp} the context does on it, and in the
+ * stale-read mode the {@link ReadOnlyRouting} with what routes Boot's DataSource ({@link RoutedDataSource}).
  */
 final class ClusterBeans {
     static final String CLUSTER = "postgresCluster";
@@ -27,9 +29,9 @@ final class ClusterBeans {
     }
 
     static void register(BeanDefinitionRegistry registry, ClassLoader classLoader, PostgresCluster cluster,
-                         PrimaryDataSourceMode mode) {
+                         PrimaryDataSourceMode mode, StaleReadMode staleReads) {
         registry.registerBeanDefinition(CLUSTER, definition(PostgresCluster.class, () -> cluster));
-        DatabaseSetUp setUp = new DatabaseSetUp(cluster);
+        DatabaseSetUp setUp = new DatabaseSetUp(cluster, staleReads);
         registry.registerBeanDefinition(DatabaseSetUp.BEAN, definition(DatabaseSetUp.class, () -> setUp));
         List<PostgresNode> standbys = cluster.standbys();
         for (int index = 0; index < standbys.size(); index++) {
@@ -37,6 +39,9 @@ final class ClusterBeans {
             RootBeanDefinition dataSource = definition(DataSource.class, standby::dataSource);
             dataSource.setDefaultCandidate(false);
             registry.registerBeanDefinition(standbyDataSource(index), dataSource);
+        }
+        if (staleReads.routes()) {
+            registerRouting(registry, staleReads, staleReads.standby(cluster));
         }
         if (mode != PrimaryDataSourceMode.NONE) {
             PrimaryConnectionDetails.type(classLoader).ifPresent(type -> {
@@ -51,6 +56,15 @@ final class ClusterBeans {
                 registry.registerBeanDefinition(CONNECTION_DETAILS, definition);
             });
         }
+    }
+
+    /** The routing bean and what routes Boot's DataSource (which closes the standby's pool with the context). */
+    private static void registerRouting(BeanDefinitionRegistry registry, StaleReadMode staleReads, PostgresNode standby) {
+        ReadOnlyRouting routing = new ReadOnlyRouting(staleReads, standby.name());
+        registry.registerBeanDefinition(ReadOnlyRouting.BEAN, definition(ReadOnlyRouting.class, () -> routing));
+        RootBeanDefinition router = new RootBeanDefinition(RoutedDataSource.class, () -> new RoutedDataSource(routing, standby));
+        router.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
+        registry.registerBeanDefinition(RoutedDataSource.BEAN, router);
     }
 
     /** The cluster owns what the beans hold: the context must not close any of it. */

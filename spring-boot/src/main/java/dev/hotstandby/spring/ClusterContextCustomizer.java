@@ -32,13 +32,17 @@ abstract sealed class ClusterContextCustomizer implements ContextCustomizer
     @Override
     public final void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
         PostgresCluster cluster = RunningClusters.of(owner);
+        String describedAs = "@PostgresStandbyCluster on [" + owner.getSimpleName() + "]";
+        StaleReadMode staleReads = StaleReadMode.of(context.getEnvironment(), describedAs);
+        staleReads.requireFits(cluster, describedAs);
         builtOn(cluster);
         context.getEnvironment().getPropertySources().addFirst(ClusterProperties.of(cluster));
         if (!(context instanceof BeanDefinitionRegistry registry)) {
-            throw new IllegalStateException("@PostgresStandbyCluster on [" + owner.getSimpleName() + "]: the"
-                    + " application context " + context.getClass().getName() + " takes no bean definitions");
+            throw new IllegalStateException(describedAs + ": the application context " + context.getClass().getName() + " takes no bean definitions");
         }
-        ClusterBeans.register(registry, context.getClassLoader(), cluster, PrimaryDataSourceMode.of(context.getEnvironment()));
+        PrimaryDataSourceMode mode = PrimaryDataSourceMode.of(context.getEnvironment());
+        staleReads.applyLag(cluster);
+        ClusterBeans.register(registry, context.getClassLoader(), cluster, mode, staleReads);
     }
 
     /** The context this customizer customizes is built on {@code cluster}. */

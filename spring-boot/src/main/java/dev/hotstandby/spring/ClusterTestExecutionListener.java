@@ -1,6 +1,7 @@
 package dev.hotstandby.spring;
 
 import dev.hotstandby.junit.RunningClusters;
+import org.opentest4j.TestAbortedException;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
 import org.springframework.test.context.TestContext;
@@ -13,7 +14,8 @@ import org.springframework.test.context.support.AbstractTestExecutionListener;
  * uses it ({@link DatabaseSetUp}); and the context of a cluster of its own is closed and dropped from
  * Spring's cache when its cluster's class is done, so a later run of the same class (a rerun, another
  * launcher in the JVM) gets its new cluster's ports. A shared cluster's context stays cached for the
- * next class that takes the same cluster.
+ * next class that takes the same cluster. In the stale-read mode, the routing's counts start at 0 with
+ * each test, and a test that fails after read-only transactions on the standby is told so.
  */
 final class ClusterTestExecutionListener extends AbstractTestExecutionListener {
     /** Before the servlet listener (1000), the first that may load the context. */
@@ -37,6 +39,18 @@ final class ClusterTestExecutionListener extends AbstractTestExecutionListener {
     public void beforeTestMethod(TestContext testContext) {
         if (RunningClusters.ownerOf(testContext.getTestClass()).isPresent()) {
             renewDatabaseSetUp(testContext);
+            if (testContext.hasApplicationContext()) {
+                ReadOnlyRouting.of(testContext.getApplicationContext()).ifPresent(ReadOnlyRouting::clear);
+            }
+        }
+    }
+
+    /** A failure after read-only transactions on the lagging standby says so (the stale-read mode). */
+    @Override
+    public void afterTestMethod(TestContext testContext) {
+        Throwable failure = testContext.getTestException();
+        if (failure != null && !(failure instanceof TestAbortedException) && testContext.hasApplicationContext()) {
+            ReadOnlyRouting.of(testContext.getApplicationContext()).flatMap(ReadOnlyRouting::hint).ifPresent(failure::addSuppressed);
         }
     }
 

@@ -27,6 +27,18 @@ final class ConnectionPools {
         return HIKARI ? Hikari.softEvict(StartedBeans.of(beanFactory, DataSource.class)) : List.of();
     }
 
+    /** One pool of a context that is no bean (the stale-read mode's standby pool). */
+    static void dropConnections(DataSource pool) {
+        if (HIKARI) {
+            Hikari.softEvict(Map.of("pool", pool));
+        }
+    }
+
+    /** The HikariCP pool a DataSource is or wraps, or null; only with HikariCP on the classpath. */
+    static HikariDataSource hikariOf(DataSource dataSource) {
+        return Hikari.poolOf(dataSource);
+    }
+
     /** Loaded only with HikariCP on the classpath. */
     private static final class Hikari {
 
@@ -48,7 +60,7 @@ final class ConnectionPools {
         }
 
         /** The pool itself, or the one a proxy wraps (Spring's LazyConnectionDataSourceProxy, ...). */
-        private static HikariDataSource poolOf(DataSource dataSource) {
+        static HikariDataSource poolOf(DataSource dataSource) {
             try {
                 return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
             } catch (SQLException notAPool) {

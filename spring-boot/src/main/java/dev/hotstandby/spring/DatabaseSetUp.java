@@ -12,19 +12,21 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * What a context did to its cluster's databases when it started (migrations, init scripts), and as
  * of which of the cluster's refreshes. A refresh puts every database back as it was right after the
- * cluster's start and ends every connection, so before a test uses the context after one, its
- * connection pools drop their connections and its database initializers run again: the first query
- * finds the schema and a live connection.
+ * cluster's start and ends every connection, so before a test uses the context after one, the
+ * stale-read mode's replica lag is set again, its connection pools drop their connections and its
+ * database initializers run again: the first query finds the schema and a live connection.
  */
 final class DatabaseSetUp {
     static final String BEAN = "hotstandbyDatabaseSetUp";
     private static final Log LOG = LogFactory.getLog(DatabaseSetUp.class);
 
     private final PostgresCluster cluster;
+    private final StaleReadMode staleReads;
     private long asOfRefresh;
 
-    DatabaseSetUp(PostgresCluster cluster) {
+    DatabaseSetUp(PostgresCluster cluster, StaleReadMode staleReads) {
         this.cluster = cluster;
+        this.staleReads = staleReads;
         this.asOfRefresh = cluster.refreshCount();
     }
 
@@ -38,7 +40,9 @@ final class DatabaseSetUp {
             return;
         }
         ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+        staleReads.applyLag(cluster);
         List<String> pools = ConnectionPools.dropConnections(beanFactory);
+        RoutedDataSource.of(context).ifPresent(RoutedDataSource::dropConnections);
         List<String> initializers = DatabaseInitializers.runAgain(beanFactory,
                 "@PostgresStandbyCluster on [" + testClass.getSimpleName() + "]");
         asOfRefresh = cluster.refreshCount();

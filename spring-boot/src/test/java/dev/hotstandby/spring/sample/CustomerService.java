@@ -1,5 +1,6 @@
 package dev.hotstandby.spring.sample;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -9,6 +10,9 @@ import org.springframework.transaction.annotation.Transactional;
 /** Writes in read-write transactions (the primary), reads in read-only ones (the replica). */
 @Service
 public class CustomerService {
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(30);
+    private static final Duration REPLAY_POLL = Duration.ofMillis(10);
+
     private final JdbcClient jdbc;
 
     public CustomerService(JdbcClient jdbc) {
@@ -25,6 +29,33 @@ public class CustomerService {
     @Transactional(readOnly = true)
     public Optional<Customer> find(long id) {
         return jdbc.sql("SELECT id, name FROM customer WHERE id = ?").param(id).query(Customer.class).optional();
+    }
+
+    /**
+     * A read-only read that first waits until the server it runs on has replayed {@code walPosition}
+     * (a replica; on the primary {@code pg_last_wal_replay_lsn()} is null and there is nothing to wait for).
+     * Each statement of a read-committed transaction on a replica sees what it has replayed by then.
+     */
+    @Transactional(readOnly = true)
+    public Optional<Customer> findOnceReplayed(String walPosition, long id) {
+        long giveUpAt = System.nanoTime() + REPLAY_WAIT.toNanos();
+        while (!jdbc.sql("SELECT coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, true)").param(walPosition)
+                .query(Boolean.class).single()) {
+            if (System.nanoTime() > giveUpAt) {
+                throw new IllegalStateException("the replica has not replayed " + walPosition + " after " + REPLAY_WAIT);
+            }
+            sleep();
+        }
+        return find(id);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(REPLAY_POLL.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the replica's replay", interrupted);
+        }
     }
 
     @Transactional(readOnly = true)
