@@ -41,7 +41,7 @@ final class ClusterBeans {
             registry.registerBeanDefinition(standbyDataSource(index), dataSource);
         }
         if (staleReads.routes()) {
-            registerRouting(registry, staleReads, staleReads.standby(cluster));
+            registerRouting(registry, cluster, staleReads);
         }
         if (mode != PrimaryDataSourceMode.NONE) {
             PrimaryConnectionDetails.type(classLoader).ifPresent(type -> {
@@ -59,10 +59,10 @@ final class ClusterBeans {
     }
 
     /** The routing bean and what routes Boot's DataSource (which closes the standby's pool with the context). */
-    private static void registerRouting(BeanDefinitionRegistry registry, StaleReadMode staleReads, PostgresNode standby) {
-        ReadOnlyRouting routing = new ReadOnlyRouting(staleReads, standby.name());
+    private static void registerRouting(BeanDefinitionRegistry registry, PostgresCluster cluster, StaleReadMode staleReads) {
+        ReadOnlyRouting routing = new ReadOnlyRouting(staleReads, staleReads.standby(cluster).name());
         registry.registerBeanDefinition(ReadOnlyRouting.BEAN, definition(ReadOnlyRouting.class, () -> routing));
-        RootBeanDefinition router = new RootBeanDefinition(RoutedDataSource.class, () -> new RoutedDataSource(routing, standby));
+        RootBeanDefinition router = new RootBeanDefinition(RoutedDataSource.class, () -> new RoutedDataSource(routing, cluster, staleReads));
         router.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
         registry.registerBeanDefinition(RoutedDataSource.BEAN, router);
     }

@@ -45,6 +45,7 @@ final class DatabaseSetUp {
         RoutedDataSource.of(context).ifPresent(RoutedDataSource::dropConnections);
         List<String> initializers = DatabaseInitializers.runAgain(beanFactory,
                 "@PostgresStandbyCluster on [" + testClass.getSimpleName() + "]");
+        RoutedDataSource.of(context).ifPresent(RoutedDataSource::awaitSetUpReplayed);
         asOfRefresh = cluster.refreshCount();
         if (LOG.isDebugEnabled()) {
             LOG.debug("the cluster was refreshed: connection pools " + pools + " dropped their connections,"

@@ -1,12 +1,14 @@
 package dev.hotstandby.spring;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.PostgresNode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
@@ -20,9 +22,10 @@ import org.springframework.util.ClassUtils;
  * read-only transactions run on the standby and everything else (Flyway and Liquibase too) on the
  * application's pool. The standby's pool is a copy of the application's HikariCP settings (size,
  * timeouts, driver properties) on the standby's URL; without HikariCP each read-only transaction opens
- * a new connection. An application that wraps the bean in its own router keeps that router.
+ * a new connection. An application that wraps the bean in its own router keeps that router. The
+ * context starts once the standby has replayed what the context's database set-up wrote.
  */
-final class RoutedDataSource implements BeanPostProcessor, DisposableBean {
+final class RoutedDataSource implements BeanPostProcessor, SmartInitializingSingleton, DisposableBean {
     static final String BEAN = "hotstandbyReadOnlyRoutingDataSources";
     /** The name of Boot's auto-configured DataSource. */
     private static final String BOOT_DATA_SOURCE = "dataSource";
@@ -30,12 +33,16 @@ final class RoutedDataSource implements BeanPostProcessor, DisposableBean {
             RoutedDataSource.class.getClassLoader());
 
     private final ReadOnlyRouting routing;
+    private final PostgresCluster cluster;
+    private final StaleReadMode mode;
     private final PostgresNode standby;
     private volatile DataSource standbyPool;
 
-    RoutedDataSource(ReadOnlyRouting routing, PostgresNode standby) {
+    RoutedDataSource(ReadOnlyRouting routing, PostgresCluster cluster, StaleReadMode mode) {
         this.routing = routing;
-        this.standby = standby;
+        this.cluster = cluster;
+        this.mode = mode;
+        this.standby = mode.standby(cluster);
     }
 
     static Optional<RoutedDataSource> of(ApplicationContext context) {
@@ -52,6 +59,19 @@ final class RoutedDataSource implements BeanPostProcessor, DisposableBean {
         LazyConnectionDataSourceProxy router = new LazyConnectionDataSourceProxy(new Counted(primary, routing::countPrimary));
         router.setReadOnlyDataSource(new Counted(onStandby, routing::countStandby));
         return router;
+    }
+
+    /**
+     * Once the context made its beans (Flyway and the other initializers ran on the primary): waits until
+     * the lagging standby has replayed that set-up, so a test's first read finds the schema.
+     */
+    @Override
+    public void afterSingletonsInstantiated() {
+        awaitSetUpReplayed();
+    }
+
+    void awaitSetUpReplayed() {
+        cluster.awaitReplication(mode.lag().plus(PostgresCluster.DEFAULT_REPLICATION_TIMEOUT));
     }
 
     /** After a refresh of the cluster, which ended every connection, the standby's pool opens new ones. */
