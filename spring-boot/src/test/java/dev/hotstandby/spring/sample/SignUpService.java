@@ -25,7 +25,7 @@ public class SignUpService {
         return customers.find(saved.id()).orElseThrow(() -> missing(saved));
     }
 
-    // tag::fixes[]
+    // tag::sign-up-fixes[]
     /** Fix 1: the read joins the writing transaction, which is not read-only, so it runs on the primary. */
     @Transactional
     public Customer signUpReadingInTheWritingTransaction(String name) {
@@ -43,7 +43,7 @@ public class SignUpService {
         String committedAt = jdbc.sql("SELECT pg_current_wal_lsn()::text").query(String.class).single();
         return customers.findOnceReplayed(committedAt, saved.id()).orElseThrow(() -> missing(saved));
     }
-    // end::fixes[]
+    // end::sign-up-fixes[]
 
     private static IllegalStateException missing(Customer saved) {
         return new IllegalStateException("customer " + saved.id() + " (" + saved.name() + ") is missing right after it was saved");
