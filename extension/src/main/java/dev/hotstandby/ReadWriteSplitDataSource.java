@@ -71,6 +71,7 @@ final class ReadWriteSplitDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "read-write split DataSource: read-only connections on " + standby.name() + ", the rest on the primary of " + cluster;
+        return "read-write split DataSource: read-only connections on " + standby.name() + ", the rest on the primary of "
+                + cluster;
     }
 }

@@ -62,7 +62,8 @@ final class ClusterBeans {
     private static void registerRouting(BeanDefinitionRegistry registry, PostgresCluster cluster, StaleReadMode staleReads) {
         ReadOnlyRouting routing = new ReadOnlyRouting(staleReads, staleReads.standby(cluster).name());
         registry.registerBeanDefinition(ReadOnlyRouting.BEAN, definition(ReadOnlyRouting.class, () -> routing));
-        RootBeanDefinition router = new RootBeanDefinition(RoutedDataSource.class, () -> new RoutedDataSource(routing, cluster, staleReads));
+        RootBeanDefinition router = new RootBeanDefinition(RoutedDataSource.class,
+                () -> new RoutedDataSource(routing, cluster, staleReads));
         router.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
         registry.registerBeanDefinition(RoutedDataSource.BEAN, router);
     }

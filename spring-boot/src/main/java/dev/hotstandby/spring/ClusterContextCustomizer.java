@@ -38,7 +38,8 @@ abstract sealed class ClusterContextCustomizer implements ContextCustomizer
         builtOn(cluster);
         context.getEnvironment().getPropertySources().addFirst(ClusterProperties.of(cluster));
         if (!(context instanceof BeanDefinitionRegistry registry)) {
-            throw new IllegalStateException(describedAs + ": the application context " + context.getClass().getName() + " takes no bean definitions");
+            throw new IllegalStateException(describedAs + ": the application context " + context.getClass().getName()
+                    + " takes no bean definitions");
         }
         PrimaryDataSourceMode mode = PrimaryDataSourceMode.of(context.getEnvironment());
         staleReads.applyLag(cluster);

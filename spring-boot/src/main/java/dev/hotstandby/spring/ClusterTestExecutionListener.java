@@ -50,7 +50,8 @@ final class ClusterTestExecutionListener extends AbstractTestExecutionListener {
     public void afterTestMethod(TestContext testContext) {
         Throwable failure = testContext.getTestException();
         if (failure != null && !(failure instanceof TestAbortedException) && testContext.hasApplicationContext()) {
-            ReadOnlyRouting.of(testContext.getApplicationContext()).flatMap(ReadOnlyRouting::hint).ifPresent(failure::addSuppressed);
+            ReadOnlyRouting.of(testContext.getApplicationContext()).flatMap(ReadOnlyRouting::hint)
+                    .ifPresent(failure::addSuppressed);
         }
     }
 
