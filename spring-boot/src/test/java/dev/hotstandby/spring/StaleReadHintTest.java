@@ -2,6 +2,7 @@ package dev.hotstandby.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hotstandby.junit.CleanupMode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,7 +44,7 @@ class StaleReadHintTest {
 
     @SpringBootTest(classes = TestApplication.class,
             properties = {"hotstandby.read-only-routing=standby0", "hotstandby.replica-lag=200ms"})
-    @PostgresStandbyCluster(shared = true, standbys = 1)
+    @PostgresStandbyCluster(shared = true, standbys = 1, cleanup = CleanupMode.ALWAYS)   // failing on purpose: no evidence
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     static class HintCase {
         @Autowired
