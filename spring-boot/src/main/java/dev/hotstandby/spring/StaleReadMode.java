@@ -51,7 +51,6 @@ record StaleReadMode(String routing, int standbyIndex, String lagText, Duration 
 
     /** Refuses what this cluster cannot do, before anything is changed on it. */
     void requireFits(PostgresCluster cluster, String describedAs) {
-        String settings = ROUTING + "=" + routing + ", " + LAG + "=" + lagText;
         if (lag.isNegative()) {
             throw new IllegalStateException(describedAs + ": " + LAG + " must not be negative but was '" + lagText + "'");
         }
@@ -67,7 +66,7 @@ record StaleReadMode(String routing, int standbyIndex, String lagText, Duration 
                     + present(standbys.size()) + ") or " + LAG + "=0");
         }
         if (!lag.isZero() && cluster.spec().synchronous()) {
-            throw new IllegalStateException(describedAs + ": " + settings + " needs an asynchronous cluster, but this one is"
+            throw new IllegalStateException(describedAs + ": " + settings() + " needs an asynchronous cluster, but this one is"
                     + " synchronous (synchronous = true): its commits would wait for the delayed replay instead of reading"
                     + " stale. Run this class with " + LAG + "=0 or declare synchronous = false");
         }
