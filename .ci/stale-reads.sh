@@ -3,6 +3,7 @@
 # transactions of Boot's DataSource on standby0, which replays 200 ms behind. Passes when exactly the
 # tests in spring-boot/src/test/java/dev/hotstandby/spring/sample/expected-stale-read-failures.txt
 # fail, each for the reason given there (the stale-read hint, or a synchronous cluster refusing the lag).
+# Arguments go to Maven: `.ci/stale-reads.sh -Dspring-boot=4` runs them on Boot 4.0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ rm -rf "$reports"
 # the failures are the point: the reports decide, not Maven's status; the expected ones keep no evidence
 mvn -B -ntp -pl spring-boot -am test -Dtest='dev.hotstandby.spring.sample.*Test' -Dsurefire.failIfNoSpecifiedTests=false \
     -Dmaven.test.failure.ignore=true -Dhotstandby.cleanup=always \
-    -Dhotstandby.read-only-routing=standby0 -Dhotstandby.replica-lag=200ms
+    -Dhotstandby.read-only-routing=standby0 -Dhotstandby.replica-lag=200ms "$@"
 
 # each test case of the reports as "Class#method<TAB>passed|failed<TAB>its failure text on one line"
 outcomes() {
