@@ -8,11 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -20,16 +24,18 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What the stale-read mode's routing costs a transaction: 10,000 transactions per round (every other
  * one read-only, a primary-key read; the others an update) through Boot's auto-configured DataSource,
- * in three contexts on one cluster (primary + 1 standby, local backend): Boot's DataSource on the
- * primary without the module; with the module's beans, routing off; with routing on (read-only
- * transactions on standby-0, replica lag 200 ms). The rounds interleave the three; 1,000 transactions
- * of each are a warm-up. The standby runs with {@code hot_standby_feedback = on}. Prints the median per transaction, of all and of each kind, and its ratio to the plain pool.
+ * in four contexts on one cluster (primary + 1 standby, local backend): Boot's DataSource on the
+ * primary without the module; with the module's beans, routing off; Spring's lazy proxy alone, both of
+ * its sides the primary's pool (what the proxy costs, without another server); with routing on
+ * (read-only transactions on standby-0, replica lag 200 ms). They take turns in slices of 1,000
+ * transactions; 1,000 transactions of each are a warm-up. The standby runs with {@code hot_standby_feedback = on}. Prints the median per transaction, of all and of each kind, and its ratio to the plain pool.
  * The module's beans are registered as its context customizer registers them in a test.
  * Arguments: the number of rounds (default 5).
  */
 public final class StaleReadRoutingBenchmark {
     private static final int TRANSACTIONS = 10_000;
     private static final int WARM_UP = 1_000;
+    private static final int SLICE = 1_000;
 
     private StaleReadRoutingBenchmark() {
     }
@@ -42,6 +48,8 @@ public final class StaleReadRoutingBenchmark {
             contexts.put("without the module", context(cluster, "plain", registry -> { }));
             contexts.put("module, routing off", context(cluster, "off",
                     registry -> register(registry, cluster, new String[] {})));
+            contexts.put("Spring's lazy proxy alone, both sides the primary", context(cluster, "proxy",
+                    StaleReadRoutingBenchmark::lazyProxyOnThePrimary));
             contexts.put("module, routing on (standby0, 200 ms lag)", context(cluster, "on", registry -> register(registry,
                     cluster, new String[] {StaleReadMode.ROUTING + "=standby0", StaleReadMode.LAG + "=200ms"})));
             try {
@@ -50,8 +58,9 @@ public final class StaleReadRoutingBenchmark {
                     run(context, WARM_UP);
                     times.put(name, new ArrayList<>());
                 });
-                for (int round = 0; round < rounds; round++) {
-                    contexts.forEach((name, context) -> times.get(name).addAll(run(context, TRANSACTIONS)));
+                // in slices of 1,000, the variants taking turns, so that a busy moment of the machine hits all three
+                for (int slice = 0; slice < rounds * TRANSACTIONS / SLICE; slice++) {
+                    contexts.forEach((name, context) -> times.get(name).addAll(run(context, SLICE)));
                 }
                 report(times, rounds);
             } finally {
@@ -71,6 +80,22 @@ public final class StaleReadRoutingBenchmark {
                         "--spring.datasource.password=" + cluster.primary().password(),
                         "--spring.datasource.hikari.maximum-pool-size=4", "--spring.datasource.hikari.pool-name=" + name,
                         "--spring.main.banner-mode=off", "--logging.level.root=warn");
+    }
+
+    /** Spring's LazyConnectionDataSourceProxy around Boot's pool, read-only DataSource the same pool: its own cost. */
+    private static void lazyProxyOnThePrimary(BeanDefinitionRegistry registry) {
+        registry.registerBeanDefinition("lazyProxyOnThePrimary", new RootBeanDefinition(BeanPostProcessor.class,
+                () -> new BeanPostProcessor() {
+                    @Override
+                    public Object postProcessAfterInitialization(Object bean, String beanName) {
+                        if (!"dataSource".equals(beanName) || !(bean instanceof DataSource pool)) {
+                            return bean;
+                        }
+                        LazyConnectionDataSourceProxy proxy = new LazyConnectionDataSourceProxy(pool);
+                        proxy.setReadOnlyDataSource(pool);
+                        return proxy;
+                    }
+                }));
     }
 
     /** What the module's context customizer does to a test's context, with the mode's properties given. */
