@@ -3,7 +3,6 @@ package dev.hotstandby.spring.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.hotstandby.PostgresCluster;
 import dev.hotstandby.junit.CleanupMode;
 import dev.hotstandby.junit.PostgresStandbyCluster;
 import dev.hotstandby.spring.ReadOnlyRouting;
@@ -48,8 +47,6 @@ class SignUpInStaleReadModeTest {
     static class SignUpTestInStaleReadModeCase extends SignUpTest {
         @Autowired
         ReadOnlyRouting routing;
-        @Autowired
-        PostgresCluster cluster;
 
         @Test
         void theReadOnceReplayedRanOnTheStandby() {
