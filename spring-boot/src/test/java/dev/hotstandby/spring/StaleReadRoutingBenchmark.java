@@ -1,5 +1,6 @@
 package dev.hotstandby.spring;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.hotstandby.PostgresCluster;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -24,11 +26,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * What the stale-read mode's routing costs a transaction: 10,000 transactions per round (every other
  * one read-only, a primary-key read; the others an update) through Boot's auto-configured DataSource,
- * in four contexts on one cluster (primary + 1 standby, local backend): Boot's DataSource on the
- * primary without the module; with the module's beans, routing off; Spring's lazy proxy alone, both of
- * its sides the primary's pool (what the proxy costs, without another server); with routing on
- * (read-only transactions on standby-0, replica lag 200 ms). They take turns in slices of 1,000
- * transactions; 1,000 transactions of each are a warm-up. The standby runs with {@code hot_standby_feedback = on}. Prints the median per transaction, of all and of each kind, and its ratio to the plain pool.
+ * on one cluster (primary + 1 standby, local backend, {@code hot_standby_feedback = on}). First routing
+ * itself, four contexts taking turns: Boot's DataSource on the primary without the module; with the
+ * module's beans, routing off; Spring's lazy proxy alone, both of its sides the primary's pool (the
+ * proxy's own cost); the same proxy as a team wires it by hand, its read-only side a pool on standby-0
+ * (what a second server costs, the peer of routing); routing on, read-only transactions on standby-0. Then, on their own, since the
+ * lag is the standby's and every context would meet it: the plain pool against routing on with a
+ * 200 ms replica lag. Slices of 1,000 transactions in turns, after 1,000 of each as a warm-up; prints
+ * the median per transaction, of all and of each kind, and its ratio to the plain pool of that part.
  * The module's beans are registered as its context customizer registers them in a test.
  * Arguments: the number of rounds (default 5).
  */
@@ -44,30 +49,44 @@ public final class StaleReadRoutingBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         // without feedback, replaying the updates' page pruning ends the standby's read sessions (recovery conflicts)
         try (PostgresCluster cluster = PostgresCluster.builder().standbys(1).standbySetting("hot_standby_feedback", "on").start()) {
-            Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
-            contexts.put("without the module", context(cluster, "plain", registry -> { }));
-            contexts.put("module, routing off", context(cluster, "off",
-                    registry -> register(registry, cluster, new String[] {})));
-            contexts.put("Spring's lazy proxy alone, both sides the primary", context(cluster, "proxy",
+            Map<String, ConfigurableApplicationContext> routing = new LinkedHashMap<>();
+            routing.put("without the module", context(cluster, "plain", registry -> { }));
+            routing.put("module, routing off", context(cluster, "off", registry -> register(registry, cluster, new String[] {})));
+            routing.put("Spring's lazy proxy alone, both sides the primary", context(cluster, "proxy",
                     StaleReadRoutingBenchmark::lazyProxyOnThePrimary));
-            contexts.put("module, routing on (standby0, 200 ms lag)", context(cluster, "on", registry -> register(registry,
+            routing.put("by hand: lazy proxy, read-only side a standby-0 pool", context(cluster, "by-hand",
+                    registry -> lazyProxyWithAStandbyPool(registry, cluster)));
+            routing.put("module, routing on (standby0, no lag)", context(cluster, "on",
+                    registry -> register(registry, cluster, new String[] {StaleReadMode.ROUTING + "=standby0"})));
+            report("what routing costs", measure(routing, rounds), rounds);
+
+            // the lag is the standby's: every context of the cluster meets it, so it is measured last, on its own
+            Map<String, ConfigurableApplicationContext> lagging = new LinkedHashMap<>();
+            lagging.put("without the module", routing.remove("without the module"));
+            lagging.put("module, routing on (standby0, 200 ms lag)", context(cluster, "lagging", registry -> register(registry,
                     cluster, new String[] {StaleReadMode.ROUTING + "=standby0", StaleReadMode.LAG + "=200ms"})));
             try {
-                Map<String, List<Long>> times = new LinkedHashMap<>();
-                contexts.forEach((name, context) -> {
-                    run(context, WARM_UP);
-                    times.put(name, new ArrayList<>());
-                });
-                // in slices of 1,000, the variants taking turns, so that a busy moment of the machine hits all three
-                for (int slice = 0; slice < rounds * TRANSACTIONS / SLICE; slice++) {
-                    contexts.forEach((name, context) -> times.get(name).addAll(run(context, SLICE)));
-                }
-                report(times, rounds);
+                report("with a 200 ms replica lag",
+                        measure(lagging, rounds), rounds);
             } finally {
-                contexts.values().forEach(ConfigurableApplicationContext::close);
+                routing.values().forEach(ConfigurableApplicationContext::close);
+                lagging.values().forEach(ConfigurableApplicationContext::close);
                 cluster.applyDelay(cluster.standby(0), Duration.ZERO);
             }
         }
+    }
+
+    /** Each context's times per transaction: a warm-up each, then slices of 1,000 in turns, so a busy moment hits all. */
+    private static Map<String, List<Long>> measure(Map<String, ConfigurableApplicationContext> contexts, int rounds) {
+        Map<String, List<Long>> times = new LinkedHashMap<>();
+        contexts.forEach((name, context) -> {
+            run(context, WARM_UP);
+            times.put(name, new ArrayList<>());
+        });
+        for (int slice = 0; slice < rounds * TRANSACTIONS / SLICE; slice++) {
+            contexts.forEach((name, context) -> times.get(name).addAll(run(context, SLICE)));
+        }
+        return times;
     }
 
     private static ConfigurableApplicationContext context(PostgresCluster cluster, String name,
@@ -84,7 +103,27 @@ public final class StaleReadRoutingBenchmark {
 
     /** Spring's LazyConnectionDataSourceProxy around Boot's pool, read-only DataSource the same pool: its own cost. */
     private static void lazyProxyOnThePrimary(BeanDefinitionRegistry registry) {
-        registry.registerBeanDefinition("lazyProxyOnThePrimary", new RootBeanDefinition(BeanPostProcessor.class,
+        lazyProxy(registry, pool -> pool);
+    }
+
+    /**
+     * Read-replica routing as a team wires it by hand: Spring's lazy proxy around Boot's pool, its
+     * read-only side a HikariCP pool of the same size on standby-0. What a second server costs here.
+     */
+    private static void lazyProxyWithAStandbyPool(BeanDefinitionRegistry registry, PostgresCluster cluster) {
+        lazyProxy(registry, pool -> {
+            HikariDataSource standby = new HikariDataSource();
+            standby.setJdbcUrl(cluster.standby(0).jdbcUrl());
+            standby.setUsername(cluster.standby(0).username());
+            standby.setPassword(cluster.standby(0).password());
+            standby.setMaximumPoolSize(4);
+            standby.setPoolName("by-hand-standby");
+            return standby;
+        });
+    }
+
+    private static void lazyProxy(BeanDefinitionRegistry registry, UnaryOperator<DataSource> readOnlySide) {
+        registry.registerBeanDefinition("lazyProxy", new RootBeanDefinition(BeanPostProcessor.class,
                 () -> new BeanPostProcessor() {
                     @Override
                     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -92,7 +131,7 @@ public final class StaleReadRoutingBenchmark {
                             return bean;
                         }
                         LazyConnectionDataSourceProxy proxy = new LazyConnectionDataSourceProxy(pool);
-                        proxy.setReadOnlyDataSource(pool);
+                        proxy.setReadOnlyDataSource(readOnlySide.apply(pool));
                         return proxy;
                     }
                 }));
@@ -131,12 +170,12 @@ public final class StaleReadRoutingBenchmark {
         return times;
     }
 
-    private static void report(Map<String, List<Long>> times, int rounds) {
+    private static void report(String title, Map<String, List<Long>> times, int rounds) {
         double plain = median(times.values().iterator().next());
-        System.out.printf("%,d transactions per variant and round (every other one read-only), %d rounds, median per transaction:%n",
-                TRANSACTIONS, rounds);
+        System.out.printf("%s: %,d transactions per variant and round (every other one read-only), %d rounds, median per"
+                + " transaction:%n", title, TRANSACTIONS, rounds);
         List<Long> plainTimes = times.values().iterator().next();
-        times.forEach((name, nanos) -> System.out.printf("  %-43s %6.1f us (ratio %.3f); read-only %6.1f us (%.3f),"
+        times.forEach((name, nanos) -> System.out.printf("  %-50s %6.1f us (ratio %.3f); read-only %6.1f us (%.3f),"
                         + " read-write %6.1f us (%.3f)%n", name, median(nanos) / 1000.0, median(nanos) / plain,
                 median(every(nanos, 0)) / 1000.0, median(every(nanos, 0)) / median(every(plainTimes, 0)),
                 median(every(nanos, 1)) / 1000.0, median(every(nanos, 1)) / median(every(plainTimes, 1))));
