@@ -32,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * proxy's own cost); the same proxy as a team wires it by hand, its read-only side a pool on standby-0
  * (what a second server costs, the peer of routing); routing on, read-only transactions on standby-0. Then, on their own, since the
  * lag is the standby's and every context would meet it: the plain pool against routing on with a
- * 200 ms replica lag. Slices of 1,000 transactions in turns, after 1,000 of each as a warm-up; prints
+ * 200 ms replica lag. Slices of 1,000 transactions in turns (the order rotating), after 1,000 of each as a warm-up; prints
  * the median per transaction, of all and of each kind, and its ratio to the plain pool of that part.
  * The module's beans are registered as its context customizer registers them in a test.
  * Arguments: the number of rounds (default 5).
@@ -76,15 +76,22 @@ public final class StaleReadRoutingBenchmark {
         }
     }
 
-    /** Each context's times per transaction: a warm-up each, then slices of 1,000 in turns, so a busy moment hits all. */
+    /**
+     * Each context's times per transaction: a warm-up each, then slices of 1,000 in turns, so a busy
+     * moment hits all, each slice starting one context further on, so no context always follows the same one.
+     */
     private static Map<String, List<Long>> measure(Map<String, ConfigurableApplicationContext> contexts, int rounds) {
         Map<String, List<Long>> times = new LinkedHashMap<>();
         contexts.forEach((name, context) -> {
             run(context, WARM_UP);
             times.put(name, new ArrayList<>());
         });
+        List<String> names = new ArrayList<>(contexts.keySet());
         for (int slice = 0; slice < rounds * TRANSACTIONS / SLICE; slice++) {
-            contexts.forEach((name, context) -> times.get(name).addAll(run(context, SLICE)));
+            for (int turn = 0; turn < names.size(); turn++) {
+                String name = names.get((slice + turn) % names.size());
+                times.get(name).addAll(run(contexts.get(name), SLICE));
+            }
         }
         return times;
     }
