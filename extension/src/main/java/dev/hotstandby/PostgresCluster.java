@@ -647,11 +647,11 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
-     * Every node as it is now, a row each: name, role, upstream, state (running, streaming,
-     * catching up, not streaming, cut, stopped, killed), timeline, the primary's current WAL position or a standby's
-     * received, flushed and replayed ones, lag behind the primary (bytes, and the upstream's
-     * {@code replay_lag}), slots with the WAL each retains, link and client faults, paused or
-     * delayed replay, and the settings {@link #set} changed. Read from the servers at the call.
+     * Every node as it is now, a row each: name, role, upstream, state (running, streaming, catching
+     * up, not streaming, cut, stopped, killed), timeline, the primary's current WAL position or a
+     * standby's received, flushed and replayed ones, lag behind the primary (bytes, and the upstream's
+     * {@code replay_lag}), slots with the WAL each retains, link and client faults, paused or delayed
+     * replay, and the settings {@link #set} changed. Read from the servers at the call.
      */
     public String describe() {
         return running.describe(false);

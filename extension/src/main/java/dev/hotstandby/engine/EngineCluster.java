@@ -7,6 +7,8 @@ import dev.hotstandby.internal.LinkFaults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,7 +36,7 @@ public final class EngineCluster implements RunningCluster {
     private volatile boolean topologyUnknown;
     private final List<EngineNode> nodes;
     /** Nodes killed and not started since: describe() tells a crash from a stop. */
-    private final java.util.Set<BackendNode> killed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<BackendNode> killed = ConcurrentHashMap.newKeySet();
     /** Null without {@code clientFaults}. */
     private final ClientRelays clients;
     private final AtomicBoolean closed = new AtomicBoolean();
