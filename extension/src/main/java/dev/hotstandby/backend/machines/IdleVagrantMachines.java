@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * a network; a JVM killed meanwhile leaves them to {@link StaleVagrantRuns}, as it would an open
  * cluster's.
  *
- * <p>Off unless {@value #PROPERTY}{@code =true}: in one trial of the sample suite on Vagrant a class's
- * start failed (a standby asked for WAL the primary had removed) with it on; until that is understood,
- * every cluster's machines are destroyed with it by default.
+ * <p>Off unless {@value #PROPERTY}{@code =true}: a parked set holds a private network for up to
+ * {@link #IDLE}, which another JVM's cluster may be waiting for. (A start failure seen once with it on
+ * was a start race of base backups, fixed by the start slots of {@code Slots}.)
  */
 final class IdleVagrantMachines {
     static final String PROPERTY = "hotstandby.vagrant.keepMachines";

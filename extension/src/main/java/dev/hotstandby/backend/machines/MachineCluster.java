@@ -8,8 +8,9 @@ import dev.hotstandby.engine.BackendCluster.ToolRun;
 import dev.hotstandby.engine.BackendNode;
 import dev.hotstandby.engine.Members;
 import dev.hotstandby.engine.NodeFiles;
-import dev.hotstandby.internal.Passwords;
+import dev.hotstandby.engine.StartupTrace;
 import dev.hotstandby.engine.Topology;
+import dev.hotstandby.internal.Passwords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,8 +211,10 @@ final class MachineCluster implements BackendCluster {
             shipping.setUp(nodes);
         }
         boot.bootPrimary(own(topology.primary()), nodes.stream().map(MachineNode::replicationHost).toList());
+        StartupTrace.mark("primary booted");
         for (BackendNode standby : topology.standbysUpstreamFirst()) {
             boot.bootStandby(own(standby), own(topology.upstreamOf(standby)));
+            StartupTrace.mark(standby.name() + " booted");
         }
     }
 

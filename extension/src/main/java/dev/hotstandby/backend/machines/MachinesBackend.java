@@ -9,6 +9,7 @@ import dev.hotstandby.engine.Lifetime;
 import dev.hotstandby.engine.NodeLog;
 import dev.hotstandby.engine.ReuseEntry;
 import dev.hotstandby.engine.RunningCluster;
+import dev.hotstandby.engine.StartupTrace;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,10 +53,13 @@ public final class MachinesBackend implements ClusterBackend {
         if (spec.backend() == Backend.SSH) {
             return EngineCluster.start(MachineCluster.prepare(spec, ExistingHosts.of(spec, System.getProperties())), lifetime);
         }
+        StartupTrace.mark("machines asked for");
         VagrantMachines machines = VagrantMachines.up(spec, System.getProperties(), lifetime.reuse().orElse(null));
+        StartupTrace.mark(machines.wasIdle() ? "machines taken from a closed cluster" : "machines up");
         MachineCluster prepared;
         try {
             prepared = MachineCluster.prepare(spec, machines);
+            StartupTrace.mark("machines prepared");
         } catch (ClusterStartException idleMachinesFailed) {
             if (!machines.wasIdle()) {
                 throw idleMachinesFailed;
@@ -77,7 +81,7 @@ public final class MachinesBackend implements ClusterBackend {
         java.util.Properties record = entry.record();
         return VagrantMachines.attached(record, spec.nodeNames()).map(machines -> {
             MachineCluster cluster = MachineCluster.attach(spec, machines, record);
-            dev.hotstandby.engine.StartupTrace.mark("machines logged in to again");
+            StartupTrace.mark("machines logged in to again");
             try {
                 return EngineCluster.attach(cluster, entry);
             } catch (RuntimeException | Error failure) {
