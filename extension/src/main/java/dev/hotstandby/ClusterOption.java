@@ -52,17 +52,20 @@ public final class ClusterOption {
     /** An option whose command-line value is one text, and whose attribute is given to the builder as it is. */
     static <T> ClusterOption single(String name, String valueName, String help, TextValue<T> parse,
                                     BiConsumer<PostgresCluster.Builder, T> set) {
-        return new ClusterOption(name, valueName, help, false,
-                (builder, values, flag) -> set.accept(builder, parse.of(values.get(values.size() - 1), flag)),
+        return new ClusterOption(name, valueName, help, false, lastValue(parse, set),
                 (builder, value, source) -> set.accept(builder, cast(value)));
     }
 
     /** As {@link #single}, but the attribute is a text too, parsed as the command line's value is. */
     static <T> ClusterOption parsed(String name, String valueName, String help, TextValue<T> parse,
                                     BiConsumer<PostgresCluster.Builder, T> set) {
-        return new ClusterOption(name, valueName, help, false,
-                (builder, values, flag) -> set.accept(builder, parse.of(values.get(values.size() - 1), flag)),
+        return new ClusterOption(name, valueName, help, false, lastValue(parse, set),
                 (builder, value, source) -> set.accept(builder, parse.of((String) value, source)));
+    }
+
+    /** The last of the command line's values, parsed: a single option given twice takes the later one. */
+    private static <T> FromText lastValue(TextValue<T> parse, BiConsumer<PostgresCluster.Builder, T> set) {
+        return (builder, values, flag) -> set.accept(builder, parse.of(values.get(values.size() - 1), flag));
     }
 
     /** A yes/no option: on the command line a flag without value. */

@@ -25,7 +25,7 @@ public final class ClusterOptions {
                     + " (default " + PostgresMajor.DEFAULT + "), or exact binaries such as 16.15.0", ClusterOptions::version,
                     PostgresCluster.Builder::version),
             ClusterOption.single("backend", "NAME", "where the nodes run: " + Backend.allowedValues() + " (default local)",
-                    (text, flag) -> choice(Backend.class, text, flag), PostgresCluster.Builder::backend),
+                    Backend::parse, PostgresCluster.Builder::backend),
             ClusterOption.single("image", "IMAGE", "the containers backend's image (default postgres:MAJOR)",
                     (text, flag) -> text, PostgresCluster.Builder::image),
             ClusterOption.flag("synchronous", "commits return once every standby has applied them",
@@ -42,17 +42,10 @@ public final class ClusterOptions {
             ClusterOption.flag("replicationSlots", "each standby streams through a physical slot",
                     PostgresCluster.Builder::replicationSlots),
             ClusterOption.flag("logical", "wal_level = logical; on 17+ failover slots too", PostgresCluster.Builder::logical),
-            ClusterOption.repeatable("settings", "NAME=VALUE", "a server setting on every node, in postgresql.conf syntax",
-                    (builder, values, flag) -> values.forEach(value -> ServerSettings.parse(flag, value)
-                            .forEach(setting -> builder.setting(setting.getKey(), setting.getValue()))),
-                    (builder, value, source) -> ServerSettings.parse(source, (String[]) value)
-                            .forEach(setting -> builder.setting(setting.getKey(), setting.getValue()))).withFlag("--set"),
-            ClusterOption.repeatable("standbySettings", "NAME=VALUE", "a server setting on the standbys only",
-                    (builder, values, flag) -> values.forEach(value -> ServerSettings.parse(flag, value)
-                            .forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue()))),
-                    (builder, value, source) -> ServerSettings.parse(source, (String[]) value)
-                            .forEach(setting -> builder.standbySetting(setting.getKey(), setting.getValue())))
-                    .withFlag("--standby-set"),
+            serverSettings("settings", "--set", "a server setting on every node, in postgresql.conf syntax",
+                    PostgresCluster.Builder::setting),
+            serverSettings("standbySettings", "--standby-set", "a server setting on the standbys only",
+                    PostgresCluster.Builder::standbySetting),
             ClusterOption.single("database", "NAME", "the database the handles use, created if absent (default postgres)",
                     (text, flag) -> text, PostgresCluster.Builder::database),
             ClusterOption.single("username", "NAME", "the role the handles use, created as its owner (default postgres)",
@@ -68,6 +61,21 @@ public final class ClusterOptions {
             ClusterOption.notOnTheCommandLine("clientFaults",
                     (builder, value, source) -> builder.clientFaults((Boolean) value)),
             ClusterOption.notOnTheCommandLine("shared", (builder, value, source) -> builder.shared((Boolean) value)));
+
+    /** Entries {@code name=value}, each given to the builder by {@code set}: from each flag's value, or the attribute's array. */
+    private static ClusterOption serverSettings(String name, String flag, String help, SettingCall set) {
+        return ClusterOption.repeatable(name, "NAME=VALUE", help,
+                (builder, values, given) -> values.forEach(value -> ServerSettings.parse(given, value)
+                        .forEach(setting -> set.accept(builder, setting.getKey(), setting.getValue()))),
+                (builder, value, source) -> ServerSettings.parse(source, (String[]) value)
+                        .forEach(setting -> set.accept(builder, setting.getKey(), setting.getValue()))).withFlag(flag);
+    }
+
+    /** A builder method of a setting's name and value. */
+    @FunctionalInterface
+    private interface SettingCall {
+        PostgresCluster.Builder accept(PostgresCluster.Builder builder, String name, String value);
+    }
 
     /** The option named {@code name} (its attribute or builder method). */
     public static java.util.Optional<ClusterOption> named(String name) {
